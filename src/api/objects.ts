@@ -67,3 +67,15 @@ export function objectRef(o: { kind?: string; metadata: ObjectMeta }): string {
   const ns = o.metadata.namespace;
   return ns ? `${ns}/${o.metadata.name}` : `${o.metadata.name}`;
 }
+
+/** Sorts objects into an ObjectSet by kind; LVSNodes (plans, not inputs) are left out. */
+export function toObjectSet(objects: readonly ManifestObject[]): ObjectSet {
+  const set: ObjectSet = { virtualServices: [], realServers: [], nodes: [], secrets: [] };
+  for (const o of objects) {
+    if (o.kind === 'VirtualService') set.virtualServices.push(o);
+    else if (o.kind === 'RealServer') set.realServers.push(o);
+    else if (o.kind === 'Node') set.nodes.push(o);
+    else if (o.kind === 'Secret') set.secrets.push(o);
+  }
+  return set;
+}

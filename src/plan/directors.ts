@@ -1,6 +1,12 @@
 // Which Nodes direct a VirtualService, and the facts about a Node the planner needs.
 import { isIPv4, isIPv6 } from 'node:net';
-import { DIRECTOR_LABEL, INTERFACE_ANNOTATION, SEGMENT_LABEL, type KubeNode, type VirtualService } from '../api/objects.js';
+import {
+  DIRECTOR_LABEL,
+  INTERFACE_ANNOTATION,
+  SEGMENT_LABEL,
+  type KubeNode,
+  type VirtualService,
+} from '../api/objects.js';
 
 export const DEFAULT_DIRECTOR_SELECTOR: Record<string, string> = { [DIRECTOR_LABEL]: 'true' };
 
