@@ -1,20 +1,11 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { toObjectSet, type ManifestObject, type ObjectSet } from '../../../src/api/objects.js';
+import type { ObjectSet } from '../../../src/api/objects.js';
+import { loadExample } from './example.js';
 import { plan } from '../../../src/plan/plan.js';
 import { director, node, objects, realServer, secret, virtualService } from './builders.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
-
-function loadExample(dir: string): ObjectSet {
-  const docs: ManifestObject[] = [];
-  for (const file of readdirSync(join(root, dir)).sort()) {
-    for (const doc of parseAllDocuments(readFileSync(join(root, dir, file), 'utf8'))) docs.push(doc.toJSON());
-  }
-  return toObjectSet(docs);
-}
 
 function planJson(set: ObjectSet, previous = new Map<string, number>()): string {
   const result = plan(set, previous);
