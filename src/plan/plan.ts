@@ -71,7 +71,7 @@ export function plan(objects: ObjectSet, previousAllocations: ReadonlyMap<string
     const instanceBase = vrrpInstanceBase(group, vrid, objects.secrets, problems);
     if (!instanceBase) continue;
     const priorities = directorPriorities(leader, group.directors);
-    const master = initialMaster(priorities, leader.spec.vrrp?.preempt ?? true);
+    const master = initialMaster(priorities, leader.spec.vrrp?.preempt ?? true, leader.spec.vrrp?.preemptDelay ?? 0);
     const services = group.members.map((vs) =>
       buildService(vs, realServersByVs.get(objectRef(vs)) ?? [], nodesByName, problems),
     );

@@ -50,11 +50,16 @@ export function directorPriorities(leader: VirtualService, directors: readonly K
 /**
  * The director that starts as MASTER: the highest priority, ties to the first name (keepalived
  * breaks ties by the higher primary address, which we cannot know here; the state settles
- * within one advert either way). Without preemption every director starts BACKUP, as keepalived's
- * nopreempt requires.
+ * within one advert either way). Without preemption, or with a preempt delay, every director
+ * starts BACKUP: keepalived's nopreempt requires it, and `keepalived -t` warns "preempt delay
+ * will not work with initial state MASTER" and drops the delay otherwise.
  */
-export function initialMaster(priorities: Map<string, number>, preempt: boolean): string | undefined {
-  if (!preempt) return undefined;
+export function initialMaster(
+  priorities: Map<string, number>,
+  preempt: boolean,
+  preemptDelay: number,
+): string | undefined {
+  if (!preempt || preemptDelay > 0) return undefined;
   let best: [string, number] | undefined;
   for (const entry of priorities) if (!best || entry[1] > best[1]) best = entry;
   return best?.[0];

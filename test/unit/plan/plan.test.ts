@@ -184,6 +184,12 @@ describe('priorities and initial state', () => {
     expect([...nodes.values()].map((n) => n.vrrp!.instances![0]!.initialState)).toEqual(['BACKUP', 'BACKUP', 'BACKUP']);
   });
 
+  it('starts every director as BACKUP with a preempt delay, which keepalived ignores for a MASTER', () => {
+    const vs = virtualService('v', { address: '192.0.2.100', port: 80, vrrp: { preemptDelay: 30 } });
+    const nodes = plan(objects({ nodes: three, virtualServices: [vs] })).nodes;
+    expect([...nodes.values()].map((n) => n.vrrp!.instances![0]!.initialState)).toEqual(['BACKUP', 'BACKUP', 'BACKUP']);
+  });
+
   it('sends unicast adverts to the other directors only', () => {
     const vs = virtualService('v', { address: '192.0.2.100', port: 80, vrrp: { unicast: true } });
     const a = plan(objects({ nodes: three, virtualServices: [vs] })).nodes.get('a')!.vrrp!.instances![0]!;

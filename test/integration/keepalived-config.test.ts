@@ -1,0 +1,96 @@
+// The rendered keepalived.conf checked by the real keepalived (`keepalived -t`, its config test,
+// exit 0 when it accepts the file). Needs Debian's keepalived; .ci/run installs it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LVSNodeSpec } from '../../src/api/objects.js';
+import { renderKeepalivedConf } from '../../src/keepalived/render.js';
+import { plan } from '../../src/plan/plan.js';
+import { loadExample } from '../unit/plan/example.js';
+
+// keepalived -t fails on an interface that does not exist, so the check runs in a network
+// namespace of its own that has the interfaces the configs name (a veth pair: ens192 and eth0).
+const netns = `lvs-kcheck-${process.pid}`;
+
+function run(argv: string[]) {
+  const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')}: ${result.stderr}`);
+}
+
+beforeAll(() => {
+  run(['ip', 'netns', 'add', netns]);
+  run(['ip', '-n', netns, 'link', 'add', 'ens192', 'type', 'veth', 'peer', 'name', 'eth0']);
+});
+afterAll(() => run(['ip', 'netns', 'del', netns]));
+
+function keepalivedCheck(conf: string): { status: number | null; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lvs-keepalived-'));
+  const file = join(dir, 'keepalived.conf');
+  writeFileSync(file, conf);
+  const run = spawnSync('ip', ['netns', 'exec', netns, 'keepalived', '--config-test', '--use-file', file], {
+    encoding: 'utf8',
+  });
+  if (run.error) throw run.error;
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('keepalived accepts what lvs-operator renders', () => {
+  const seed = plan(loadExample('examples/seed-dr')).nodes;
+
+  it.each(['lvs01', 'lvs02'])('the seed director %s', (name) => {
+    expect(keepalivedCheck(renderKeepalivedConf(seed.get(name)!, { nodeName: name }))).toEqual({
+      status: 0,
+      output: '',
+    });
+  });
+
+  it('sub-second VRRPv3, a VRRPv2 instance beside it, nopreempt, unicast and the notify FIFO', () => {
+    const spec: LVSNodeSpec = {
+      vrrp: {
+        instances: [
+          {
+            name: 'VI_1',
+            owners: ['a/b'],
+            virtualRouterID: 1,
+            version: 3,
+            interface: 'eth0',
+            virtualAddresses: ['192.0.2.100', '2001:db8::100'].slice(0, 1),
+            priority: 100,
+            initialState: 'BACKUP',
+            advertInterval: 0.05,
+            preempt: true,
+            preemptDelay: 5,
+          },
+          {
+            name: 'VI_2',
+            owners: ['a/c'],
+            virtualRouterID: 2,
+            version: 2,
+            interface: 'eth0',
+            sourceAddress: '192.0.2.1',
+            unicastPeers: ['192.0.2.2'],
+            virtualAddresses: ['192.0.2.101'],
+            priority: 90,
+            initialState: 'BACKUP',
+            advertInterval: 1,
+            preempt: false,
+            preemptDelay: 0,
+            authPassword: 'secret',
+          },
+        ],
+      },
+    };
+    expect(
+      keepalivedCheck(renderKeepalivedConf(spec, { nodeName: 'd1', notifyFifo: '/run/lvs-operator/vrrp.fifo' })),
+    ).toEqual({ status: 0, output: '' });
+  });
+
+  it('the check itself fails on a broken file and on a missing interface (so the tests above can fail)', () => {
+    expect(keepalivedCheck('vrrp_instance X {\n    advert_int 0.1x\n}\n').status).not.toBe(0);
+    const seedConf = renderKeepalivedConf(seed.get('lvs01')!, { nodeName: 'lvs01' });
+    expect(keepalivedCheck(seedConf.replace('interface ens192', 'interface ens999')).status).not.toBe(0);
+  });
+});
