@@ -1,0 +1,34 @@
+// Loading and validating a manifests directory: the shared first step of validate, plan and render.
+import { loadManifestDir } from '../api/load.js';
+import type { ObjectSet } from '../api/objects.js';
+import { formatError, type ValidationError } from '../api/validate/errors.js';
+import { validateObjects } from '../api/validate/index.js';
+import { plan, type PlanResult } from '../plan/plan.js';
+import { formatProblem } from '../plan/problems.js';
+
+export interface CheckedManifests {
+  valid: ObjectSet;
+  /** One line per problem, errors and warnings, for stderr. */
+  messages: string[];
+  /** True when any object was rejected: the command still works on the others, then exits 1. */
+  hasErrors: boolean;
+}
+
+export function checkManifests(dir: string): CheckedManifests {
+  const loaded = loadManifestDir(dir);
+  const { valid, errors } = validateObjects(loaded.objects);
+  const all: ValidationError[] = [...loaded.errors, ...errors];
+  return { valid, messages: all.map(formatError), hasErrors: all.some((e) => e.severity === 'error') };
+}
+
+/** Validates, then plans the valid objects; planning problems count as errors too. */
+export function planManifests(dir: string): CheckedManifests & { result: PlanResult } {
+  const checked = checkManifests(dir);
+  const result = plan(checked.valid);
+  return {
+    ...checked,
+    result,
+    messages: [...checked.messages, ...result.problems.map((p) => `error: ${formatProblem(p)}`)],
+    hasErrors: checked.hasErrors || result.problems.length > 0,
+  };
+}
