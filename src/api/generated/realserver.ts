@@ -35,7 +35,7 @@ export interface RealServerSpec {
    */
   nodeName?: string;
   /**
-   * The real server's port. Absent = the virtual port. In DR mode it must equal the virtual port.
+   * The real server's port. Absent = the virtual port. In DR and TUN modes it must equal the virtual port (IPVS cannot change it there).
    */
   port?: number;
   /**

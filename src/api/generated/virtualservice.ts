@@ -193,7 +193,7 @@ export interface HealthCheckDefaults {
    */
   port?: number;
   /**
-   * HTTP(S) path to GET (keepalived url path).
+   * HTTP(S) path to GET (keepalived url path). Absent = /.
    */
   path?: string;
   /**
@@ -201,7 +201,7 @@ export interface HealthCheckDefaults {
    */
   host?: string;
   /**
-   * HTTP status code that counts as healthy (keepalived status_code).
+   * HTTP status code that counts as healthy (keepalived status_code). Absent = 200.
    */
   expectedStatus?: number;
   /**

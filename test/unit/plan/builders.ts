@@ -43,8 +43,6 @@ export function virtualService(
       vrrp: { version: 3, advertInterval: 0.1, preempt: true, preemptDelay: 0, unicast: false },
       healthCheck: {
         type: 'TCP',
-        path: '/',
-        expectedStatus: 200,
         interval: 2,
         timeout: 1,
         retries: 1,

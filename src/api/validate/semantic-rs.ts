@@ -1,0 +1,186 @@
+// Checks on RealServers against their VirtualService, the Nodes and each other. RealServers are
+// taken in namespace/name order; of two with the same address:port the first stays.
+import { objectRef, type KubeNode, type RealServer, type VirtualService } from '../objects.js';
+import { nodeAddress, selectDirectors } from '../../plan/directors.js';
+import type { ValidationError } from './errors.js';
+import { canonicalIp, ipFamily, sameIp } from './ip.js';
+import { issue, nsName } from './issue.js';
+import { endpoint } from './semantic-vs.js';
+
+export interface RealServerContext {
+  /** Accepted VirtualServices. */
+  virtualServices: readonly VirtualService[];
+  /** namespace/name of VirtualServices rejected earlier. */
+  rejectedVirtualServices: ReadonlySet<string>;
+  /** Accepted Nodes. */
+  nodes: readonly KubeNode[];
+  /** Names of Nodes rejected earlier. */
+  rejectedNodes: ReadonlySet<string>;
+}
+
+export function checkRealServers(
+  sorted: readonly RealServer[],
+  ctx: RealServerContext,
+): { accepted: RealServer[]; errors: ValidationError[] } {
+  const vsByRef = new Map(ctx.virtualServices.map((vs) => [nsName(vs), vs]));
+  const directorsOf = memo((vs: VirtualService) => selectDirectors(vs, ctx.nodes));
+  // "vsRef address:port" of the RealServers accepted so far
+  const taken = new Map<string, RealServer>();
+  const accepted: RealServer[] = [];
+  const errors: ValidationError[] = [];
+  for (const rs of sorted) {
+    const found = checkOne(rs, ctx, vsByRef, directorsOf, taken);
+    errors.push(...found);
+    if (!found.some((e) => e.severity === 'error')) accepted.push(rs);
+  }
+  return { accepted, errors };
+}
+
+function checkOne(
+  rs: RealServer,
+  ctx: RealServerContext,
+  vsByRef: ReadonlyMap<string, VirtualService>,
+  directorsOf: (vs: VirtualService) => KubeNode[],
+  taken: Map<string, RealServer>,
+): ValidationError[] {
+  const { spec } = rs;
+  const vsRef = `${rs.metadata.namespace}/${spec.virtualServiceName}`;
+  const vs = vsByRef.get(vsRef);
+  if (!vs) {
+    const why = ctx.rejectedVirtualServices.has(vsRef)
+      ? `VirtualService ${vsRef} is invalid (see its errors), so its RealServers are dropped with it`
+      : `no VirtualService ${spec.virtualServiceName} in namespace ${rs.metadata.namespace}`;
+    return [issue('error', rs, 'spec.virtualServiceName', spec.virtualServiceName, why)];
+  }
+  const vip = vs.spec.address;
+  const mode = vs.spec.forwarding;
+
+  // The address the directors forward to, and the field it came from.
+  let address: string;
+  let field: string;
+  if (spec.nodeName !== undefined) {
+    field = 'spec.nodeName';
+    const node = ctx.nodes.find((n) => n.metadata.name === spec.nodeName);
+    if (!node) {
+      const why = ctx.rejectedNodes.has(spec.nodeName)
+        ? `Node ${spec.nodeName} is invalid (see its errors)`
+        : `no Node ${spec.nodeName}`;
+      return [issue('error', rs, field, spec.nodeName, why)];
+    }
+    const resolved = nodeAddress(node, vip);
+    if (resolved === undefined) {
+      return [
+        issue(
+          'error',
+          rs,
+          field,
+          spec.nodeName,
+          `Node ${spec.nodeName} has no ${ipFamily(vip)} InternalIP, the family of VirtualService ${objectRef(vs)}'s address ${vip}`,
+        ),
+      ];
+    }
+    address = resolved;
+  } else {
+    field = 'spec.address';
+    address = spec.address ?? '';
+    if (ipFamily(address) !== ipFamily(vip)) {
+      return [
+        issue(
+          'error',
+          rs,
+          field,
+          address,
+          `must be an ${ipFamily(vip)} address like VirtualService ${objectRef(vs)}'s address ${vip}`,
+        ),
+      ];
+    }
+  }
+
+  const out: ValidationError[] = [];
+  if (sameIp(address, vip)) {
+    out.push(
+      issue(
+        'error',
+        rs,
+        field,
+        spec.nodeName ?? address,
+        `resolves to ${address}, the virtual address of VirtualService ${objectRef(vs)} itself (${mode}): the directors would forward to themselves`,
+      ),
+    );
+  }
+  const port = spec.port ?? vs.spec.port;
+  if ((mode === 'DR' || mode === 'TUN') && port !== vs.spec.port) {
+    // DR rewrites only the MAC and TUN encapsulates the packet unchanged: the port stays the VIP's
+    out.push(
+      issue(
+        'error',
+        rs,
+        'spec.port',
+        port,
+        `must equal the virtual port ${vs.spec.port}: ${mode} forwarding cannot change the port (only NAT can)`,
+      ),
+    );
+  }
+  if (mode === 'NAT') {
+    const director = directorsOf(vs).find(
+      (d) =>
+        d.metadata.name === spec.nodeName ||
+        (d.status?.addresses ?? []).some((a) => a.type === 'InternalIP' && sameIp(a.address, address)),
+    );
+    if (director) {
+      out.push(
+        issue(
+          'error',
+          rs,
+          field,
+          spec.nodeName ?? address,
+          `is director ${director.metadata.name} of VirtualService ${objectRef(vs)}: in NAT mode replies must pass back through a director, so a director cannot also be a real server`,
+        ),
+      );
+    }
+  }
+  out.push(...checkEffectiveHealthCheck(rs, vs));
+  const key = `${vsRef} ${endpoint(canonicalIp(address), port)}`;
+  const first = taken.get(key);
+  if (first) {
+    out.push(
+      issue(
+        'error',
+        rs,
+        field,
+        endpoint(address, port),
+        `RealServer ${objectRef(first)} already serves ${endpoint(address, port)} for VirtualService ${objectRef(vs)}`,
+      ),
+    );
+  }
+  if (!out.some((e) => e.severity === 'error')) taken.set(key, rs);
+  return out;
+}
+
+/** The VirtualService's check with this RealServer's overrides must still time out within the interval. */
+function checkEffectiveHealthCheck(rs: RealServer, vs: VirtualService): ValidationError[] {
+  const own = rs.spec.healthCheck;
+  if (own?.timeout === undefined && own?.interval === undefined) return [];
+  const timeout = own.timeout ?? vs.spec.healthCheck?.timeout;
+  const interval = own.interval ?? vs.spec.healthCheck?.interval;
+  if (timeout === undefined || interval === undefined || timeout <= interval) return [];
+  const [field, value] =
+    own.timeout !== undefined ? ['spec.healthCheck.timeout', timeout] : ['spec.healthCheck.interval', interval];
+  return [
+    issue(
+      'error',
+      rs,
+      field,
+      value,
+      `the health check's timeout ${timeout} s would exceed its interval ${interval} s (with VirtualService ${objectRef(vs)}'s healthCheck)`,
+    ),
+  ];
+}
+
+function memo<K extends object, V>(fn: (k: K) => V): (k: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (k) => {
+    if (!cache.has(k)) cache.set(k, fn(k));
+    return cache.get(k) as V;
+  };
+}

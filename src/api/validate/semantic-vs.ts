@@ -1,0 +1,238 @@
+// Checks on VirtualServices that need other objects (Nodes, Secrets, the other VirtualServices).
+// VirtualServices are taken in namespace/name order and each is checked against those already
+// accepted, so that of two that clash the first stays and only the later one is rejected.
+import { objectRef, type KubeNode, type Secret, type VirtualService } from '../objects.js';
+import { nodeSegment, selectDirectors } from '../../plan/directors.js';
+import { secretValue } from './core-objects.js';
+import type { ValidationError } from './errors.js';
+import { ipFamily, isContiguousNetmask, sameIp } from './ip.js';
+import { issue, nsName } from './issue.js';
+
+/** keepalived sends at most this many characters of a PASS authentication password. */
+const VRRP_PASSWORD_MAX = 8;
+
+export function checkVirtualServices(
+  sorted: readonly VirtualService[],
+  nodes: readonly KubeNode[],
+  secrets: readonly Secret[],
+): { accepted: VirtualService[]; rejected: Set<string>; errors: ValidationError[] } {
+  const accepted: VirtualService[] = [];
+  const rejected = new Set<string>();
+  const errors: ValidationError[] = [];
+  for (const vs of sorted) {
+    const found = [...checkOne(vs, nodes, secrets), ...checkAgainstAccepted(vs, accepted, nodes)];
+    errors.push(...found);
+    if (found.some((e) => e.severity === 'error')) rejected.add(nsName(vs));
+    else accepted.push(vs);
+  }
+  return { accepted, rejected, errors };
+}
+
+/** Endpoint text for messages: 192.0.2.1:80/TCP, [2001:db8::1]:80/TCP. */
+export function endpoint(address: string, port: number, protocol?: string): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return protocol ? `${host}:${port}/${protocol}` : `${host}:${port}`;
+}
+
+function checkOne(vs: VirtualService, nodes: readonly KubeNode[], secrets: readonly Secret[]): ValidationError[] {
+  const out: ValidationError[] = [];
+  const { spec } = vs;
+  const family = ipFamily(spec.address);
+  const directors = selectDirectors(vs, nodes);
+  if (directors.length === 0) {
+    out.push(
+      issue(
+        'warning',
+        vs,
+        'spec.directors.nodeSelector',
+        spec.directors?.nodeSelector,
+        'matches no Node: nothing directs this VirtualService until a Node carries these labels',
+      ),
+    );
+  }
+  const directorNames = new Set(directors.map((d) => d.metadata.name));
+  spec.vrrp?.priorities?.forEach((p, i) => {
+    if (!directorNames.has(p.node)) {
+      out.push(
+        issue(
+          'warning',
+          vs,
+          `spec.vrrp.priorities[${i}].node`,
+          p.node,
+          'is not a director of this VirtualService (no Node of that name matches spec.directors.nodeSelector); the priority is unused',
+        ),
+      );
+    }
+  });
+  // VRRPv3's 40.95 s bound and VRRPv2 being IPv4-only are CEL rules in the CRD.
+  out.push(...checkAuthSecret(vs, secrets));
+  const sorry = spec.sorryServer?.address;
+  if (sorry !== undefined && ipFamily(sorry) !== family) {
+    out.push(
+      issue(
+        'error',
+        vs,
+        'spec.sorryServer.address',
+        sorry,
+        `must be an ${family} address like the virtual address ${spec.address}`,
+      ),
+    );
+  } else if (sorry !== undefined && sameIp(sorry, spec.address)) {
+    out.push(issue('error', vs, 'spec.sorryServer.address', sorry, 'must not be the virtual address itself'));
+  }
+  const netmask = spec.persistence?.netmask;
+  if (netmask !== undefined && netmask.includes('.') !== (family === 'IPv4')) {
+    out.push(
+      issue(
+        'error',
+        vs,
+        'spec.persistence.netmask',
+        netmask,
+        family === 'IPv4'
+          ? 'must be a dotted netmask for an IPv4 address'
+          : 'must be a prefix length (1-128) for an IPv6 address',
+      ),
+    );
+  } else if (netmask?.includes('.') && !isContiguousNetmask(netmask)) {
+    out.push(
+      issue(
+        'error',
+        vs,
+        'spec.persistence.netmask',
+        netmask,
+        'must be a contiguous netmask (ones, then zeros: 255.255.255.0)',
+      ),
+    );
+  }
+  return out;
+}
+
+function checkAuthSecret(vs: VirtualService, secrets: readonly Secret[]): ValidationError[] {
+  const ref = vs.spec.vrrp?.authSecretRef;
+  if (!ref) return [];
+  const ns = vs.metadata.namespace;
+  const secret = secrets.find((s) => s.metadata.namespace === ns && s.metadata.name === ref.name);
+  if (!secret) return [issue('error', vs, 'spec.vrrp.authSecretRef.name', ref.name, `no Secret ${ns}/${ref.name}`)];
+  const key = ref.key ?? 'password';
+  const password = secretValue(secret, key);
+  if (password === undefined)
+    return [issue('error', vs, 'spec.vrrp.authSecretRef.key', key, `Secret ${ns}/${ref.name} has no key ${key}`)];
+  if (password === '')
+    return [issue('error', vs, 'spec.vrrp.authSecretRef.key', key, `Secret ${ns}/${ref.name} key ${key} is empty`)];
+  if (password.length > VRRP_PASSWORD_MAX) {
+    return [
+      issue(
+        'warning',
+        vs,
+        'spec.vrrp.authSecretRef.key',
+        key,
+        `Secret ${ns}/${ref.name} key ${key} is longer than ${VRRP_PASSWORD_MAX} characters; keepalived uses only the first ${VRRP_PASSWORD_MAX}`,
+      ),
+    ];
+  }
+  return [];
+}
+
+function checkAgainstAccepted(
+  vs: VirtualService,
+  accepted: readonly VirtualService[],
+  nodes: readonly KubeNode[],
+): ValidationError[] {
+  const { spec } = vs;
+  const twin = accepted.find(
+    (a) => sameIp(a.spec.address, spec.address) && a.spec.port === spec.port && a.spec.protocol === spec.protocol,
+  );
+  if (twin) {
+    const ep = endpoint(spec.address, spec.port, spec.protocol);
+    return [issue('error', vs, 'spec.address', ep, `VirtualService ${objectRef(twin)} already serves ${ep}`)];
+  }
+  const sameVip = accepted.find((a) => sameIp(a.spec.address, spec.address));
+  if (sameVip) return sharedInstanceDisagreements(vs, sameVip);
+  return virtualRouterIdClashes(vs, accepted, nodes);
+}
+
+/** What VirtualServices with one VIP share: the one VRRP instance that holds that VIP. */
+const SHARED_INSTANCE_FIELDS: readonly [string, (vs: VirtualService) => unknown][] = [
+  ['spec.vrrp.virtualRouterID', (vs) => vs.spec.vrrp?.virtualRouterID],
+  ['spec.vrrp.version', (vs) => vs.spec.vrrp?.version],
+  ['spec.vrrp.advertInterval', (vs) => vs.spec.vrrp?.advertInterval],
+  ['spec.directors.interface', (vs) => vs.spec.directors?.interface],
+  ['spec.directors.nodeSelector', (vs) => vs.spec.directors?.nodeSelector],
+  ['spec.vrrp.priorities', (vs) => [...(vs.spec.vrrp?.priorities ?? [])].sort((a, b) => (a.node < b.node ? -1 : 1))],
+  ['spec.vrrp.preempt', (vs) => vs.spec.vrrp?.preempt],
+  ['spec.vrrp.preemptDelay', (vs) => vs.spec.vrrp?.preemptDelay],
+  ['spec.vrrp.unicast', (vs) => vs.spec.vrrp?.unicast],
+  // a Secret name means the Secret of the VirtualService's own namespace
+  [
+    'spec.vrrp.authSecretRef',
+    (vs) => vs.spec.vrrp?.authSecretRef && { namespace: vs.metadata.namespace, ...vs.spec.vrrp.authSecretRef },
+  ],
+];
+
+function sharedInstanceDisagreements(vs: VirtualService, first: VirtualService): ValidationError[] {
+  const out: ValidationError[] = [];
+  for (const [field, get] of SHARED_INSTANCE_FIELDS) {
+    const mine = get(vs);
+    const theirs = get(first);
+    if (canonicalJson(mine) !== canonicalJson(theirs)) {
+      const shown = theirs === undefined ? 'none' : canonicalJson(theirs);
+      out.push(
+        issue(
+          'error',
+          vs,
+          field,
+          mine,
+          `VirtualServices with the same VIP ${vs.spec.address} share one VRRP instance and must agree; VirtualService ${objectRef(first)} has ${shown}`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * An explicit VRID must not be used by another VIP's instance on the same L2 segment (or on a
+ * shared director). IPv4 and IPv6 have separate VRID spaces (VRRPv3: different multicast groups
+ * and virtual MACs 00:00:5e:00:01:XX / 00:00:5e:00:02:XX), so only the same family clashes.
+ */
+function virtualRouterIdClashes(
+  vs: VirtualService,
+  accepted: readonly VirtualService[],
+  nodes: readonly KubeNode[],
+): ValidationError[] {
+  const vrid = vs.spec.vrrp?.virtualRouterID;
+  if (vrid === undefined) return [];
+  const mine = selectDirectors(vs, nodes);
+  const mySegments = new Set(mine.map(nodeSegment));
+  const myNames = new Set(mine.map((n) => n.metadata.name));
+  for (const other of accepted) {
+    if (other.spec.vrrp?.virtualRouterID !== vrid || ipFamily(other.spec.address) !== ipFamily(vs.spec.address))
+      continue;
+    const theirs = selectDirectors(other, nodes);
+    const shared = theirs.find((n) => myNames.has(n.metadata.name));
+    const segment = theirs.map(nodeSegment).find((s) => mySegments.has(s));
+    if (shared || segment !== undefined) {
+      const where = shared ? `director ${shared.metadata.name}` : `L2 segment ${segment}`;
+      return [
+        issue(
+          'error',
+          vs,
+          'spec.vrrp.virtualRouterID',
+          vrid,
+          `is already used by VirtualService ${objectRef(other)} (VIP ${other.spec.address}) on ${where}; a VRID must be unique per L2 segment`,
+        ),
+      ];
+    }
+  }
+  return [];
+}
+
+/** JSON with sorted keys, so that two equal settings compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
