@@ -207,7 +207,7 @@ export interface HealthCheckPlan {
    */
   timeout: number;
   /**
-   * Failures in a row before down.
+   * Retries after a failed check before down (keepalived retry).
    */
   retries: number;
   /**

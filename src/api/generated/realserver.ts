@@ -89,7 +89,7 @@ export interface HealthCheckOverride {
    */
   timeout?: number;
   /**
-   * Failed attempts in a row before the real server is marked down.
+   * Retries after a failed check before the real server is marked down (keepalived retry); 0 = at the first failure.
    */
   retries?: number;
   /**

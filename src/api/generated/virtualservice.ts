@@ -213,7 +213,7 @@ export interface HealthCheckDefaults {
    */
   timeout?: number;
   /**
-   * Failed attempts in a row before the real server is marked down (keepalived retry / nb_get_retry).
+   * Retries after a failed check, each retryDelay apart, before the real server is marked down (keepalived retry / nb_get_retry); 0 marks it down at the first failure.
    */
   retries?: number;
   /**

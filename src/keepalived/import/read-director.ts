@@ -1,0 +1,95 @@
+// One keepalived.conf (with its includes) is the config of one director: its name, its VRRP
+// instances and its virtual servers.
+import { posix } from 'node:path';
+import type { Problems, SourceLocation } from './errors.js';
+import { dnsSubdomain } from './names.js';
+import type { ParsedConfig } from './parser.js';
+import { readVrrpInstance, type VrrpInstanceConf } from './read-vrrp.js';
+import { readVirtualServer, type VirtualServerConf } from './read-virtual-server.js';
+import { argsOf, blockOf, forEachMapped } from './statements.js';
+
+export interface DirectorConf {
+  file: string;
+  node: string;
+  instances: VrrpInstanceConf[];
+  virtualServers: VirtualServerConf[];
+}
+
+/** Reads one director's config; `node` (the --node option) overrides the name from router_id or the file name. */
+export function readDirector(parsed: ParsedConfig, node: string | undefined, problems: Problems): DirectorConf {
+  const globals = readGlobals(parsed, problems);
+  const director: DirectorConf = {
+    file: parsed.file,
+    node: node ?? directorName(parsed.file, globals.routerId, problems),
+    instances: [],
+    virtualServers: [],
+  };
+  const instanceAt = new Map<string, SourceLocation>();
+  const vipOwner = new Map<string, VrrpInstanceConf>();
+  const serviceAt = new Map<string, SourceLocation>();
+
+  forEachMapped('top', parsed.nodes, problems, (statement) => {
+    if (statement.keyword === 'vrrp_instance') {
+      const instance = readVrrpInstance(statement, globals.vrrpVersion, problems);
+      if (!instance) return;
+      const first = instanceAt.get(instance.name);
+      if (first)
+        return problems.error(
+          statement,
+          `vrrp_instance ${instance.name} is defined twice (first at ${first.file}:${first.line})`,
+        );
+      instanceAt.set(instance.name, statement);
+      for (const vip of instance.vips) {
+        const owner = vipOwner.get(vip.address);
+        if (owner) problems.error(vip.at, `VIP ${vip.address} is already held by vrrp_instance ${owner.name}`);
+        else vipOwner.set(vip.address, instance);
+      }
+      director.instances.push(instance);
+    } else if (statement.keyword === 'virtual_server') {
+      const vs = readVirtualServer(statement, problems);
+      if (!vs) return;
+      const key = `${vs.address} ${vs.port} ${vs.protocol}`;
+      const first = serviceAt.get(key);
+      if (first)
+        return problems.error(
+          statement,
+          `virtual_server ${key} is defined twice (first at ${first.file}:${first.line})`,
+        );
+      serviceAt.set(key, statement);
+      director.virtualServers.push(vs);
+    }
+  });
+  return director;
+}
+
+function readGlobals(parsed: ParsedConfig, problems: Problems): { routerId?: string; vrrpVersion?: 2 | 3 } {
+  const globals: { routerId?: string; vrrpVersion?: 2 | 3 } = {};
+  for (const statement of parsed.nodes) {
+    if (statement.keyword !== 'global_defs') continue;
+    forEachMapped('global_defs', blockOf(statement, problems), problems, (child) => {
+      const value = argsOf(child, problems, 1)?.[0];
+      if (value === undefined) return;
+      if (child.keyword === 'vrrp_version') {
+        if (value === '2' || value === '3') globals.vrrpVersion = Number(value) as 2 | 3;
+        else problems.error(child, `vrrp_version must be 2 or 3, got ${JSON.stringify(value)}`);
+      } else {
+        globals.routerId = value; // router_id, or lvs_id as keepalived 1.x called it
+      }
+    });
+  }
+  return globals;
+}
+
+/** router_id as a DNS name (`LVS_01` -> `lvs-01`), else the file name without its extension. */
+function directorName(file: string, routerId: string | undefined, problems: Problems): string {
+  const fromRouterId = routerId === undefined ? '' : dnsSubdomain(routerId);
+  if (fromRouterId) return fromRouterId;
+  if (routerId !== undefined)
+    problems.warn(
+      { file, line: 1 },
+      `router_id ${JSON.stringify(routerId)} makes no DNS name; the director is named after the file`,
+    );
+  const base = posix.basename(file.replace(/\\/g, '/'));
+  const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  return dnsSubdomain(stem) || 'director';
+}

@@ -1,0 +1,326 @@
+// One virtual_server block -> the virtual service and its real servers as keepalived ran them:
+// its defaults written out (wlc, NAT, retry 1 ...) and its start-up corrections applied (ports
+// reset in DR/TUN, quorum capped, duplicate real servers dropped).
+import type { Problems, SourceLocation } from './errors.js';
+import { LB_ALGOS, type LbAlgo } from './keywords.js';
+import type { ConfigNode } from './parser.js';
+import { CHECKER_TYPES, readChecker, readCheckSetting, type CheckConf, type CheckSettings } from './read-checker.js';
+import { argsOf, blockOf, forEachMapped, isV6, once, readAddress, readInteger, readPort } from './statements.js';
+
+export type Forwarding = 'DR' | 'NAT' | 'TUN';
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface VirtualServerConf {
+  at: SourceLocation;
+  address: string;
+  port: number;
+  protocol: Protocol;
+  scheduler: LbAlgo;
+  schedulerFlags: ('sh-fallback' | 'sh-port' | 'mh-fallback' | 'mh-port')[];
+  forwarding: Forwarding;
+  persistence: { timeout: number; netmask?: string } | undefined;
+  sorryServer: { address: string; port?: number } | undefined;
+  quorum: { minimum: number; hysteresis: number } | undefined;
+  realServers: RealServerConf[];
+}
+
+export interface RealServerConf {
+  at: SourceLocation;
+  address: string;
+  port: number;
+  weight: number;
+  upperThreshold: number | undefined;
+  lowerThreshold: number | undefined;
+  check: CheckConf;
+}
+
+/** keepalived: `persistence_timeout` alone means 6 minutes (IPVS_SVC_PERSISTENT_TIMEOUT). */
+export const KEEPALIVED_BARE_PERSISTENCE_TIMEOUT = 360;
+const IPV4_NETMASK = /^((255|254|252|248|240|224|192|128|0)\.){3}(255|254|252|248|240|224|192|128|0)$/;
+
+/** Reads the block; undefined when keepalived would not run it (no real server) or it is invalid. */
+export function readVirtualServer(node: ConfigNode, problems: Problems): VirtualServerConf | undefined {
+  const children = blockOf(node, problems, 1, 2);
+  if (!children) return undefined;
+  if (node.args[0] === 'fwmark' || node.args[0] === 'group') {
+    problems.error(
+      node,
+      `virtual_server ${node.args[0]} is not supported: write one virtual_server per address and port`,
+    );
+    return undefined;
+  }
+  const address = readAddress(node, problems, 'the virtual_server address', node.args[0]!);
+  if (node.args[1] === undefined) {
+    problems.error(node, 'a virtual_server without a port (all ports, persistent) is not supported');
+    return undefined;
+  }
+  const port = readPort(node, problems, 'the virtual_server port', node.args[1]);
+  if (address === undefined || port === undefined) return undefined;
+
+  const vs: VirtualServerConf = {
+    at: node,
+    address,
+    port,
+    protocol: 'TCP',
+    scheduler: 'wlc', // keepalived's IPVS_DEF_SCHED
+    schedulerFlags: [],
+    forwarding: 'NAT', // keepalived: "no forwarding method set, setting default NAT"
+    persistence: undefined,
+    sorryServer: undefined,
+    quorum: undefined,
+    realServers: [],
+  };
+  const settings: CheckSettings = {};
+  const seen = new Map<string, SourceLocation>();
+  const flags = new Map<'fallback' | 'port', SourceLocation>();
+  const realServerNodes: ConfigNode[] = [];
+  let protocolGiven = false;
+  let granularity: { netmask: string; at: SourceLocation } | undefined;
+  let sorryMethod: { value: Forwarding; at: SourceLocation } | undefined;
+  let quorum: number | undefined;
+  let hysteresis: number | undefined;
+  let defaultWeight = 1;
+
+  forEachMapped('virtual_server', children, problems, (child) => {
+    if (child.keyword === 'real_server') return void realServerNodes.push(child);
+    if (!once(seen, child, problems)) return;
+    if (readCheckSetting(child, settings, problems)) return;
+    const key = child.keyword;
+    if (['sh-port', 'sh-fallback', 'mh-port', 'mh-fallback', 'flag-1', 'flag-2', 'flag-3'].includes(key)) {
+      if (!argsOf(child, problems, 0)) return;
+      // sh-port and mh-port are the same IPVS flag bit (flag-2), as are the fallbacks (flag-1).
+      if (key === 'flag-3') problems.warn(child, 'flag-3 means nothing to the sh and mh schedulers; dropped');
+      else flags.set(key.endsWith('fallback') || key === 'flag-1' ? 'fallback' : 'port', child);
+      return;
+    }
+    if (key === 'persistence_timeout') {
+      const args = argsOf(child, problems, 0, 1);
+      if (!args) return;
+      const timeout =
+        args[0] === undefined
+          ? KEEPALIVED_BARE_PERSISTENCE_TIMEOUT
+          : readInteger(child, problems, key, args[0], 0, 2678400);
+      // persistence_timeout 0 is keepalived's way of saying "not persistent".
+      vs.persistence = timeout ? { timeout } : undefined;
+      return;
+    }
+    if (key === 'lb_kind' || key === 'lvs_method' || key === 'sorry_server_lvs_method') {
+      const method = readMethod(child, problems);
+      if (method && key === 'sorry_server_lvs_method') sorryMethod = { value: method, at: child };
+      else if (method) vs.forwarding = method;
+      return;
+    }
+    if (key === 'sorry_server') {
+      const args = argsOf(child, problems, 1, 2);
+      const sorry = args && readAddress(child, problems, 'sorry_server', args[0]!);
+      const sorryPort =
+        args?.[1] === undefined ? undefined : readPort(child, problems, 'the sorry_server port', args[1]);
+      if (sorry === address) problems.error(child, 'sorry_server must not be the virtual address itself');
+      else if (sorry)
+        vs.sorryServer = sorryPort === undefined ? { address: sorry } : { address: sorry, port: sorryPort };
+      return;
+    }
+    const value = argsOf(child, problems, 1)?.[0];
+    if (value === undefined) return;
+    if (key === 'lb_algo' || key === 'lvs_sched') {
+      if ((LB_ALGOS as readonly string[]).includes(value)) vs.scheduler = value as LbAlgo;
+      else problems.error(child, `${key} ${value} is not an IPVS scheduler (${LB_ALGOS.join(' ')})`);
+    } else if (key === 'protocol') {
+      protocolGiven = true;
+      const protocol = value.toUpperCase();
+      if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') vs.protocol = protocol;
+      else problems.error(child, `protocol must be TCP, UDP or SCTP, got ${JSON.stringify(value)}`);
+    } else if (key === 'persistence_granularity') {
+      if (isV6(address) ? readInteger(child, problems, key, value, 1, 128) !== undefined : IPV4_NETMASK.test(value)) {
+        granularity = { netmask: value, at: child };
+      } else if (!isV6(address)) {
+        problems.error(
+          child,
+          `persistence_granularity must be a dotted netmask for an IPv4 service, got ${JSON.stringify(value)}`,
+        );
+      }
+    } else if (key === 'quorum') {
+      quorum = readInteger(child, problems, key, value, 1, 65535);
+    } else if (key === 'hysteresis') {
+      hysteresis = readInteger(child, problems, key, value, 0, 65535);
+    } else if (key === 'weight') {
+      defaultWeight = readInteger(child, problems, key, value, 0, 65535) ?? 1;
+    }
+  });
+
+  // keepalived 2.x defaults a missing protocol to UDP (with a config error); nobody means that.
+  if (!protocolGiven) problems.error(node, 'virtual_server has no protocol: write protocol TCP (or UDP, SCTP)');
+  vs.schedulerFlags = schedulerFlags(vs.scheduler, flags, problems);
+  if (granularity && !vs.persistence)
+    problems.warn(granularity.at, 'persistence_granularity without persistence_timeout does nothing; dropped');
+  if (granularity && vs.persistence) vs.persistence.netmask = granularity.netmask;
+  if (sorryMethod && sorryMethod.value !== vs.forwarding) {
+    problems.error(
+      sorryMethod.at,
+      `sorry_server_lvs_method ${sorryMethod.value} differs from the virtual server's ${vs.forwarding}: not supported`,
+    );
+  }
+  if (vs.sorryServer?.port !== undefined && vs.forwarding !== 'NAT' && vs.sorryServer.port !== port) {
+    problems.warn(
+      node,
+      `sorry_server port ${vs.sorryServer.port} differs from the virtual port in ${vs.forwarding} mode; keepalived resets it to ${port}`,
+    );
+    vs.sorryServer.port = port;
+  }
+
+  for (const rsNode of realServerNodes) {
+    const rs = readRealServer(rsNode, vs, settings, defaultWeight, problems);
+    if (!rs) continue;
+    const duplicate = vs.realServers.find((other) => other.address === rs.address && other.port === rs.port);
+    if (duplicate)
+      problems.warn(
+        rsNode,
+        `real_server ${rs.address} ${rs.port} is a duplicate (first at line ${duplicate.at.line}); keepalived drops it`,
+      );
+    else vs.realServers.push(rs);
+  }
+  if (vs.realServers.length === 0) {
+    problems.warn(
+      node,
+      `virtual_server ${address} ${port} has no real server; keepalived ignores it, and so does the import`,
+    );
+    return undefined;
+  }
+  if (quorum !== undefined || hysteresis !== undefined)
+    vs.quorum = capQuorum(vs, quorum ?? 1, hysteresis ?? 0, problems);
+  return vs;
+}
+
+/** `lb_kind DR|NAT|TUN` (any case); TUN may name `type ipip`, the only tunnel lvs-operator builds. */
+function readMethod(node: ConfigNode, problems: Problems): Forwarding | undefined {
+  const args = argsOf(node, problems, 1, Infinity);
+  if (!args) return undefined;
+  const method = args[0]!.toUpperCase();
+  if (method !== 'DR' && method !== 'NAT' && method !== 'TUN') {
+    problems.error(node, `${node.keyword} must be DR, NAT or TUN, got ${JSON.stringify(args[0])}`);
+    return undefined;
+  }
+  const rest = args.slice(1).join(' ');
+  if (rest !== '' && !(method === 'TUN' && rest === 'type ipip')) {
+    problems.error(node, `${node.keyword} ${args.join(' ')} is not supported: lvs-operator tunnels with ipip only`);
+    return undefined;
+  }
+  return method;
+}
+
+function schedulerFlags(
+  scheduler: LbAlgo,
+  flags: Map<'fallback' | 'port', SourceLocation>,
+  problems: Problems,
+): VirtualServerConf['schedulerFlags'] {
+  const out: VirtualServerConf['schedulerFlags'] = [];
+  for (const [flag, at] of [...flags].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (scheduler === 'sh' || scheduler === 'mh') out.push(`${scheduler}-${flag}`);
+    else
+      problems.warn(
+        at,
+        `scheduler flag ${flag} means nothing to the ${scheduler} scheduler (the kernel ignored it); dropped`,
+      );
+  }
+  return out;
+}
+
+/** keepalived caps quorum at the total weight and hysteresis below the quorum, at start-up. */
+function capQuorum(
+  vs: VirtualServerConf,
+  minimum: number,
+  hysteresis: number,
+  problems: Problems,
+): { minimum: number; hysteresis: number } {
+  const total = vs.realServers.reduce((sum, rs) => sum + rs.weight, 0);
+  if (total >= 1 && minimum > total) {
+    problems.warn(
+      vs.at,
+      `quorum ${minimum} exceeds the total weight ${total} of the real servers; keepalived lowers it to ${total}`,
+    );
+    minimum = total;
+  }
+  if (hysteresis >= minimum) {
+    problems.warn(
+      vs.at,
+      `hysteresis ${hysteresis} is not below quorum ${minimum}; keepalived lowers it to ${minimum - 1}`,
+    );
+    hysteresis = minimum - 1;
+  }
+  return { minimum, hysteresis };
+}
+
+function readRealServer(
+  node: ConfigNode,
+  vs: VirtualServerConf,
+  vsSettings: CheckSettings,
+  defaultWeight: number,
+  problems: Problems,
+): RealServerConf | undefined {
+  const children = blockOf(node, problems, 1, 2);
+  if (!children) return undefined;
+  const address = readAddress(node, problems, 'the real_server address', node.args[0]!);
+  const configuredPort =
+    node.args[1] === undefined ? vs.port : readPort(node, problems, 'the real_server port', node.args[1]);
+  if (address === undefined || configuredPort === undefined) return undefined;
+  if (isV6(address) !== isV6(vs.address)) {
+    problems.error(node, `real_server ${address} is not of the virtual address's IP family: not supported`);
+    return undefined;
+  }
+  let port = configuredPort;
+  if (vs.forwarding !== 'NAT' && port !== vs.port) {
+    problems.warn(
+      node,
+      `real_server port ${port} differs from the virtual port in ${vs.forwarding} mode; keepalived resets it to ${vs.port} (its health check still uses ${port})`,
+    );
+    port = vs.port;
+  }
+  const rs: RealServerConf = {
+    at: node,
+    address,
+    port,
+    weight: defaultWeight,
+    upperThreshold: undefined,
+    lowerThreshold: undefined,
+    check: { type: 'None' },
+  };
+  const settings: CheckSettings = { ...vsSettings };
+  const seen = new Map<string, SourceLocation>();
+  const checkers: ConfigNode[] = [];
+  forEachMapped('real_server', children, problems, (child) => {
+    if (CHECKER_TYPES[child.keyword]) return void checkers.push(child);
+    if (!once(seen, child, problems)) return;
+    // The real server's own settings override the virtual server's, key by key.
+    const own: CheckSettings = {};
+    if (readCheckSetting(child, own, problems)) return void Object.assign(settings, stripUndefined(own));
+    if (child.keyword === 'lvs_method') {
+      const method = readMethod(child, problems);
+      if (method && method !== vs.forwarding)
+        problems.error(
+          child,
+          `lvs_method ${method} differs from the virtual server's ${vs.forwarding}: per-real-server forwarding is not supported`,
+        );
+      return;
+    }
+    const value = argsOf(child, problems, 1)?.[0];
+    if (value === undefined) return;
+    if (child.keyword === 'weight') rs.weight = readInteger(child, problems, 'weight', value, 0, 65535) ?? rs.weight;
+    if (child.keyword === 'uthreshold') rs.upperThreshold = readInteger(child, problems, 'uthreshold', value, 0, 65535);
+    if (child.keyword === 'lthreshold') rs.lowerThreshold = readInteger(child, problems, 'lthreshold', value, 0, 65535);
+  });
+  if (rs.upperThreshold !== undefined && rs.lowerThreshold !== undefined && rs.lowerThreshold > rs.upperThreshold) {
+    problems.error(node, `lthreshold ${rs.lowerThreshold} exceeds uthreshold ${rs.upperThreshold}`);
+  }
+  if (checkers.length > 1) {
+    problems.error(
+      checkers[1]!,
+      `a second checker on one real_server is not supported: lvs-operator runs one health check per real server`,
+    );
+  }
+  if (checkers[0]) rs.check = readChecker(checkers[0], settings, { address, configuredPort, port }, problems);
+  return rs;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

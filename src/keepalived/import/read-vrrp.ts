@@ -1,0 +1,233 @@
+// One vrrp_instance block -> what lvs-operator needs of it, with keepalived's defaults and its
+// start-up corrections applied, so that the result describes what keepalived actually ran.
+import { INTERFACE_ANNOTATION } from '../../api/objects.js';
+import type { Problems, SourceLocation } from './errors.js';
+import type { ConfigNode } from './parser.js';
+import { argsOf, blockOf, forEachMapped, once, readAddress, readInteger, readSeconds } from './statements.js';
+
+export interface VrrpInstanceConf {
+  name: string;
+  at: SourceLocation;
+  state: 'MASTER' | 'BACKUP' | undefined;
+  interface: string | undefined;
+  virtualRouterID: number | undefined;
+  priority: number;
+  version: 2 | 3;
+  advertInterval: number;
+  preempt: boolean;
+  preemptDelay: number;
+  unicastPeers: string[];
+  /** unicast_src_ip or mcast_src_ip: the director's own address. */
+  sourceAddress: string | undefined;
+  password: string | undefined;
+  vips: { address: string; at: SourceLocation }[];
+}
+
+/** keepalived's defaults, which differ from lvs-operator's (version 3, 0.1 s adverts). */
+export const KEEPALIVED_VRRP_DEFAULTS = { priority: 100, version: 2, advertInterval: 1, preemptDelay: 0 } as const;
+/** The CRD's pattern for spec.directors.interface (a Linux interface name). */
+const INTERFACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/;
+
+export function readVrrpInstance(
+  node: ConfigNode,
+  globalVersion: 2 | 3 | undefined,
+  problems: Problems,
+): VrrpInstanceConf | undefined {
+  const children = blockOf(node, problems, 1);
+  if (!children) return undefined;
+  const name = node.args[0]!;
+  const conf: VrrpInstanceConf = {
+    name,
+    at: node,
+    state: undefined,
+    interface: undefined,
+    virtualRouterID: undefined,
+    priority: KEEPALIVED_VRRP_DEFAULTS.priority,
+    version: globalVersion ?? KEEPALIVED_VRRP_DEFAULTS.version,
+    advertInterval: KEEPALIVED_VRRP_DEFAULTS.advertInterval,
+    preempt: true,
+    preemptDelay: KEEPALIVED_VRRP_DEFAULTS.preemptDelay,
+    unicastPeers: [],
+    sourceAddress: undefined,
+    password: undefined,
+    vips: [],
+  };
+  const seen = new Map<string, SourceLocation>();
+  let authAt: SourceLocation | undefined;
+  const vipDevices: { device: string; at: SourceLocation }[] = [];
+
+  forEachMapped('vrrp_instance', children, problems, (child) => {
+    if (!['virtual_ipaddress', 'unicast_peer'].includes(child.keyword) && !once(seen, child, problems)) return;
+    const value = child.args[0] ?? '';
+    switch (child.keyword) {
+      case 'state': {
+        if (!argsOf(child, problems, 1)) return;
+        const state = value.toUpperCase();
+        if (state === 'MASTER' || state === 'BACKUP') conf.state = state;
+        else problems.error(child, `state must be MASTER or BACKUP, got ${JSON.stringify(value)}`);
+        return;
+      }
+      case 'interface':
+        if (!argsOf(child, problems, 1)) return;
+        if (INTERFACE_NAME.test(value)) conf.interface = value;
+        else problems.error(child, `interface ${JSON.stringify(value)} is not a valid interface name`);
+        return;
+      case 'virtual_router_id':
+        if (argsOf(child, problems, 1))
+          conf.virtualRouterID = readInteger(child, problems, 'virtual_router_id', value, 1, 255);
+        return;
+      case 'priority':
+        if (!argsOf(child, problems, 1)) return;
+        if (value === '255')
+          problems.error(child, 'priority 255 (address owner) is not supported: lvs-operator priorities are 1-254');
+        else conf.priority = readInteger(child, problems, 'priority', value, 1, 254) ?? conf.priority;
+        return;
+      case 'advert_int':
+        if (argsOf(child, problems, 1))
+          conf.advertInterval = readSeconds(child, problems, 'advert_int', value, 0.01, 255) ?? conf.advertInterval;
+        return;
+      case 'version':
+        if (!argsOf(child, problems, 1)) return;
+        if (value === '2' || value === '3') conf.version = Number(value) as 2 | 3;
+        else problems.error(child, `version must be 2 or 3, got ${JSON.stringify(value)}`);
+        return;
+      case 'nopreempt':
+        if (argsOf(child, problems, 0)) conf.preempt = false;
+        return;
+      case 'preempt':
+        if (argsOf(child, problems, 0)) conf.preempt = true;
+        return;
+      case 'preempt_delay':
+        if (argsOf(child, problems, 1))
+          conf.preemptDelay = readInteger(child, problems, 'preempt_delay (whole seconds)', value, 0, 1000) ?? 0;
+        return;
+      case 'unicast_src_ip':
+      case 'mcast_src_ip':
+        if (argsOf(child, problems, 1)) conf.sourceAddress = readAddress(child, problems, child.keyword, value);
+        return;
+      case 'authentication':
+        authAt = child;
+        conf.password = readAuthentication(child, problems);
+        return;
+      case 'virtual_ipaddress':
+        for (const entry of blockOf(child, problems) ?? []) {
+          const vip = readVipEntry(entry, problems);
+          if (!vip) continue;
+          conf.vips.push({ address: vip.address, at: entry });
+          if (vip.device !== undefined) vipDevices.push({ device: vip.device, at: entry });
+        }
+        return;
+      case 'unicast_peer':
+        for (const entry of blockOf(child, problems) ?? []) readUnicastPeer(entry, conf, problems);
+        return;
+    }
+  });
+
+  if (conf.virtualRouterID === undefined) problems.error(node, `vrrp_instance ${name} has no virtual_router_id`);
+  if (conf.vips.length === 0) problems.error(node, `vrrp_instance ${name} has no virtual_ipaddress`);
+  if (conf.interface === undefined) {
+    problems.warn(
+      node,
+      `vrrp_instance ${name} names no interface: lvs-operator uses the Node's ${INTERFACE_ANNOTATION} annotation or the interface of its InternalIP`,
+    );
+  }
+  for (const { device, at } of vipDevices) {
+    if (device !== conf.interface)
+      problems.error(
+        at,
+        `the VIP is on dev ${device}, not on the instance's interface ${conf.interface ?? '(none)'}: lvs-operator holds VIPs on the VRRP interface`,
+      );
+  }
+  applyStartupCorrections(conf, authAt, problems);
+  return conf;
+}
+
+/** What keepalived itself changes (with a log line) when it starts, so that we import what ran. */
+function applyStartupCorrections(conf: VrrpInstanceConf, authAt: SourceLocation | undefined, problems: Problems): void {
+  if (conf.state === 'MASTER' && !conf.preempt) {
+    problems.warn(
+      conf.at,
+      `vrrp_instance ${conf.name}: keepalived ignores nopreempt with state MASTER, so this director preempts`,
+    );
+    conf.preempt = true;
+  }
+  if (conf.state === 'MASTER' && conf.preemptDelay > 0) {
+    problems.warn(conf.at, `vrrp_instance ${conf.name}: keepalived ignores preempt_delay with state MASTER`);
+    conf.preemptDelay = 0;
+  }
+  if (conf.version === 3 && conf.password !== undefined) {
+    problems.warn(
+      authAt,
+      `vrrp_instance ${conf.name}: VRRPv3 has no authentication; keepalived ignored it and so does the import`,
+    );
+    conf.password = undefined;
+  }
+  if (conf.version === 2 && !Number.isInteger(conf.advertInterval)) {
+    problems.error(
+      conf.at,
+      `vrrp_instance ${conf.name}: advert_int ${conf.advertInterval} needs VRRP version 3 (version 2 adverts are whole seconds)`,
+    );
+  }
+}
+
+function readAuthentication(node: ConfigNode, problems: Problems): string | undefined {
+  let type: string | undefined;
+  let password: string | undefined;
+  forEachMapped('authentication', blockOf(node, problems), problems, (child) => {
+    const args = argsOf(child, problems, 1);
+    if (!args) return;
+    if (child.keyword === 'auth_type') type = args[0]!.toUpperCase();
+    else password = args[0]!;
+  });
+  if (type === 'AH') {
+    problems.error(node, 'auth_type AH is not supported: lvs-operator supports PASS only');
+    return undefined;
+  }
+  if (type !== 'PASS') {
+    problems.error(
+      node,
+      `authentication needs auth_type PASS, got ${type === undefined ? 'none' : JSON.stringify(type)}`,
+    );
+    return undefined;
+  }
+  if (password === undefined || password === '') {
+    problems.error(node, 'authentication has no auth_pass');
+    return undefined;
+  }
+  if (password.length > 8)
+    problems.warn(
+      node,
+      'auth_pass is longer than 8 characters: keepalived used only the first 8, and so will lvs-operator',
+    );
+  return password;
+}
+
+/** `<IPADDR>[/<MASK>] [dev X] [label Y] ...`: the address is kept, the device checked, the rest is ip(8) detail. */
+function readVipEntry(
+  entry: ConfigNode,
+  problems: Problems,
+): { address: string; device: string | undefined } | undefined {
+  if (entry.children !== undefined) {
+    problems.error(entry, 'a virtual_ipaddress entry takes no { } block');
+    return undefined;
+  }
+  const [addressText, prefix] = entry.keyword.split('/', 2);
+  const address = readAddress(entry, problems, 'virtual_ipaddress', addressText ?? '');
+  if (prefix !== undefined)
+    readInteger(entry, problems, 'the VIP prefix length', prefix, 0, address?.includes(':') ? 128 : 32);
+  if (entry.args.includes('use_vmac'))
+    problems.error(entry, 'use_vmac is not supported: VRRP virtual MAC interfaces are not supported');
+  const devIndex = entry.args.indexOf('dev');
+  const device = devIndex >= 0 ? entry.args[devIndex + 1] : undefined;
+  if (devIndex >= 0 && device === undefined) problems.error(entry, 'dev needs an interface name');
+  return address === undefined ? undefined : { address, device };
+}
+
+function readUnicastPeer(entry: ConfigNode, conf: VrrpInstanceConf, problems: Problems): void {
+  if (entry.children !== undefined) {
+    problems.error(entry, 'a unicast_peer entry takes no { } block');
+    return;
+  }
+  const address = readAddress(entry, problems, 'unicast_peer', entry.keyword);
+  if (address !== undefined) conf.unicastPeers.push(address);
+}
