@@ -28,7 +28,7 @@ export function planManifests(dir: string): CheckedManifests & { result: PlanRes
   return {
     ...checked,
     result,
-    messages: [...checked.messages, ...result.problems.map((p) => `error: ${formatProblem(p)}`)],
+    messages: [...checked.messages, ...result.problems.map(formatProblem)],
     hasErrors: checked.hasErrors || result.problems.length > 0,
   };
 }

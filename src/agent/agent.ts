@@ -1,0 +1,161 @@
+// The node agent's level-triggered loop: read the desired plan, observe, diff, apply, report. It
+// runs on every change of the plan, on a periodic resync that repairs drift (someone ran
+// `ipvsadm -C` or deleted the VIP), and, for the IPVS weights alone, at once on every health
+// change. Reconciles never overlap: each waits for the one before. One failing driver does not
+// stop the others; its error goes into the status and the next pass tries again.
+import { createHash } from 'node:crypto';
+import type { LVSNodeSpec, LVSNodeStatus } from '../api/objects.js';
+import { serviceKey } from '../ipvs/model.js';
+import { renderSave } from '../ipvs/save-format.js';
+import type { AgentDrivers } from './drivers.js';
+import { writeState, type AgentState } from './state.js';
+import type { HealthTracker } from './health.js';
+
+export interface PlanReader {
+  read(): { spec: LVSNodeSpec; messages: string[] };
+}
+
+export interface AgentOptions {
+  nodeName: string;
+  stateDir: string;
+  plan: PlanReader;
+  drivers: AgentDrivers;
+  health: HealthTracker;
+  state: AgentState;
+  /** Called with the status document whenever it changes. */
+  report: (status: LVSNodeStatus) => void;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+export class NodeAgent {
+  private spec: LVSNodeSpec = {};
+  private queue: Promise<void> = Promise.resolve();
+  private errors: string[] = [];
+  private lastStatusJson = '';
+  private ipvsDigest = '';
+
+  constructor(private readonly o: AgentOptions) {
+    o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
+  }
+
+  /** A full pass: re-read the plan and converge everything. */
+  reconcile(): Promise<void> {
+    return this.enqueue(() => this.fullPass());
+  }
+
+  /** Stops the loop. release=true hands the VIP over (keepalived sends priority 0); false leaves keepalived running for a new agent to adopt. */
+  async stop(release: boolean): Promise<void> {
+    await this.queue;
+    this.o.health.stop();
+    await this.o.drivers.vrrp.stop({ release });
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(step).catch((error: unknown) => {
+      this.o.log?.('reconcile failed', { error: String(error) });
+    });
+    return this.queue;
+  }
+
+  private async fullPass(): Promise<void> {
+    const { spec, messages } = this.o.plan.read();
+    const digest = JSON.stringify(spec);
+    if (digest !== this.o.state.specDigest) {
+      this.o.state.generation += 1;
+      this.o.state.specDigest = digest;
+      this.o.log?.('plan changed', { generation: this.o.state.generation });
+    }
+    this.spec = spec;
+    this.errors = messages.filter((m) => !m.startsWith('warning:'));
+    const d = this.o.drivers;
+    const step = async (name: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (error) {
+        this.errors.push(`${name}: ${(error as Error).message}`);
+      }
+    };
+
+    const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;
+    if (directs) await step('kernel modules', () => d.loadModule('ip_vs'));
+    await step('sysctls', async () => {
+      const r = await d.sysctls(spec.sysctls ?? [], this.o.state.sysctlOriginals);
+      this.o.state.sysctlOriginals = r.memory;
+      this.errors.push(...r.errors.map((e) => `sysctl ${e.name}=${e.value}: ${e.message}`));
+    });
+    await step('addresses', async () => {
+      const r = await d.addresses(spec.addresses ?? [], spec.tunnels ?? [], this.o.state.ownedAddresses);
+      this.o.state.ownedAddresses = r.owned;
+      this.errors.push(...r.errors.map((e) => `address ${e.interface} ${e.address}: ${e.message}`));
+    });
+    this.o.health.update(spec.ipvs?.services ?? []);
+    await step('ipvs', () => this.convergeIpvs());
+    await step('sync daemon', async () => {
+      const sync = spec.connectionSync;
+      const iface = sync ? (sync.interface ?? (await d.vrrp.interfaceFor(spec, sync.syncID))) : undefined;
+      await d.syncDaemons(sync && iface ? { interface: iface, syncID: sync.syncID } : undefined);
+    });
+    await step('vrrp', async () => {
+      const r = await d.vrrp.ensure(spec);
+      if (r.error) this.errors.push(`vrrp: ${r.error}`);
+      if (r.action !== 'none') this.o.log?.('keepalived', { action: r.action });
+    });
+    if (this.errors.length === 0) this.o.state.appliedGeneration = this.o.state.generation;
+    writeState(this.o.stateDir, this.o.state);
+    this.report();
+  }
+
+  /** The health fast path: reprogram the weights from the last plan without re-reading it. */
+  private async applyIpvs(): Promise<void> {
+    try {
+      await this.convergeIpvs();
+    } catch (error) {
+      this.errors.push(`ipvs: ${(error as Error).message}`);
+    }
+    this.report();
+  }
+
+  private async convergeIpvs(): Promise<void> {
+    const desired = this.o.health.table(this.spec.ipvs?.services ?? []);
+    const owned = new Set(this.o.state.ownedServices);
+    const result = await this.o.drivers.ipvs.converge(desired, owned);
+    const desiredKeys = desired.services.map(serviceKey);
+    const actualKeys = new Set(result.actual.services.map(serviceKey));
+    // Owned from now on: what we want, and what we wanted to delete but is still there.
+    this.o.state.ownedServices = [...new Set([...desiredKeys, ...[...owned].filter((k) => actualKeys.has(k))])].sort();
+    const managed = result.actual.services.filter((s) => this.o.state.ownedServices.includes(serviceKey(s)));
+    this.ipvsDigest = createHash('sha256').update(renderSave({ services: managed })).digest('hex').slice(0, 16);
+    if (result.applied.length) this.o.log?.('ipvs applied', { lines: result.applied.length, failed: result.failed.length });
+    if (result.failed.length) this.errors.push(`ipvs: did not take: ${result.failed.join('; ')}${result.errors.length ? ` (${result.errors.join('; ')})` : ''}`);
+  }
+
+  private report(): void {
+    const now = (this.o.now ?? (() => new Date()))().toISOString();
+    const lastError = this.errors.join('\n');
+    const status: LVSNodeStatus = {
+      appliedGeneration: this.o.state.appliedGeneration,
+      services: this.spec.ipvs?.services?.length ?? 0,
+      lastError,
+      ipvsDigest: this.ipvsDigest,
+      vrrp: [...this.o.drivers.vrrp.states()].map(([name, s]) => ({ name, state: s.state, since: s.since.toISOString() })),
+      destinations: this.o.health.snapshot(),
+    };
+    const json = JSON.stringify(status);
+    if (json === this.lastStatusJson) return;
+    this.lastStatusJson = json;
+    this.o.report({ ...status, conditions: [readyCondition(status, this.o.state.generation, now)] });
+  }
+}
+
+function readyCondition(status: LVSNodeStatus, generation: number, now: string) {
+  const ready = !status.lastError;
+  return {
+    type: 'Ready',
+    status: ready ? ('True' as const) : ('False' as const),
+    observedGeneration: generation,
+    lastTransitionTime: now,
+    reason: ready ? 'Applied' : 'ApplyFailed',
+    message: ready ? 'the plan is applied' : (status.lastError ?? '').split('\n')[0]!,
+  };
+}

@@ -1,0 +1,46 @@
+// The IPVS driver: observe with `ipvsadm -S -n`, apply the diff as ONE `ipvsadm -R` batch, observe
+// again. ipvsadm -R exits 0 even when lines fail and goes on after a failing line, so success is
+// judged by the second observation, never by the exit status; its stderr is kept for the report.
+import { diffTables } from '../ipvs/diff.js';
+import type { IpvsTable } from '../ipvs/model.js';
+import { parseSave } from '../ipvs/save-format.js';
+import { runChecked, runCommand, type RunCommand } from './command.js';
+
+export interface IpvsConvergeResult {
+  /** The lines sent in the batch (empty when the table already matched). */
+  applied: string[];
+  /** Lines a second diff still wants: what did not take, with ipvsadm's own complaints. */
+  failed: string[];
+  errors: string[];
+  /** The table as observed after applying. */
+  actual: IpvsTable;
+}
+
+export class IpvsDriver {
+  constructor(private readonly run: RunCommand = runCommand) {}
+
+  async observe(): Promise<IpvsTable> {
+    return parseSave(await runChecked(this.run, ['ipvsadm', '-S', '-n'])).table;
+  }
+
+  /**
+   * Converges the services in `desired` (and deletes the `owned` ones no longer desired); every
+   * other service in the kernel (kube-proxy's, a user's) is left as it is. Never flushes.
+   */
+  async converge(desired: IpvsTable, owned: Set<string>): Promise<IpvsConvergeResult> {
+    // `ipvsadm -S` never prints thresholds, so they cannot be compared (see diff.ts).
+    const options = { owned, actualLacksThresholds: true };
+    const before = await this.observe();
+    const applied = diffTables(before, desired, options);
+    if (applied.length === 0) return { applied, failed: [], errors: [], actual: before };
+    const batch = await this.run(['ipvsadm', '-R'], { input: applied.join('\n') + '\n' });
+    const actual = await this.observe();
+    const failed = diffTables(actual, desired, options);
+    const errors = batch.stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    if (batch.code !== 0) errors.push(`ipvsadm -R exited ${batch.code}`);
+    return { applied, failed, errors: failed.length ? errors : [], actual };
+  }
+}

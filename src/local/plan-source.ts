@@ -1,0 +1,61 @@
+// Local mode's source of desired state: the manifests directory, validated and planned for one
+// node. Nothing is lost to bad input: an object that turns invalid, or whose file stops parsing,
+// is replaced by its last valid version, so the data plane keeps its last good state while the
+// errors are reported.
+import { loadManifestDir, sourceOf } from '../api/load.js';
+import { objectRef, type LVSNodeSpec, type ManifestObject } from '../api/objects.js';
+import { formatError } from '../api/validate/errors.js';
+import { validateObjects } from '../api/validate/index.js';
+import { plan } from '../plan/plan.js';
+import { formatProblem } from '../plan/problems.js';
+
+export interface PlannedNode {
+  spec: LVSNodeSpec;
+  /** Errors and warnings, one line each; errors mean some object kept its last good version or was left out. */
+  messages: string[];
+}
+
+const keyOf = (o: ManifestObject) => `${o.kind}/${objectRef(o)}`;
+
+export class ManifestPlanSource {
+  private readonly lastGood = new Map<string, ManifestObject>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly node: string,
+    /** VRIDs allocated so far, by VirtualService; kept by the caller across restarts. */
+    public allocations: Map<string, number> = new Map(),
+  ) {}
+
+  read(): PlannedNode {
+    const loaded = loadManifestDir(this.dir);
+    const checked = validateObjects(loaded.objects);
+    const messages = [...loaded.errors, ...checked.errors].map(formatError);
+    const valid: ManifestObject[] = [
+      ...checked.valid.virtualServices,
+      ...checked.valid.realServers,
+      ...checked.valid.nodes,
+      ...checked.valid.secrets,
+    ];
+    const validKeys = new Set(valid.map(keyOf));
+    const presentKeys = new Set(loaded.objects.map(keyOf));
+    const brokenFiles = new Set(loaded.errors.map((e) => e.file).filter((f): f is string => f !== undefined));
+    for (const [key, object] of this.lastGood) {
+      if (validKeys.has(key)) continue;
+      const rejected = presentKeys.has(key);
+      const fileBroke = brokenFiles.has(sourceOf(object)?.file ?? '');
+      if (rejected || fileBroke) {
+        valid.push(object);
+        messages.push(`${key}: keeping its last valid version until the errors above are fixed`);
+      }
+    }
+    this.lastGood.clear();
+    for (const object of valid) this.lastGood.set(keyOf(object), object);
+
+    const set = validateObjects(valid).valid;
+    const result = plan(set, this.allocations);
+    this.allocations = result.allocations;
+    messages.push(...result.problems.map(formatProblem));
+    return { spec: result.nodes.get(this.node) ?? {}, messages };
+  }
+}
