@@ -18,6 +18,7 @@ export type {
   SysctlPlan,
   AddressPlan,
   TunnelPlan,
+  DestinationHealth,
 } from './generated/lvsnode.js';
 
 export const API_GROUP = 'lvs-operator.io';
