@@ -1,6 +1,8 @@
 // The IPVS driver: observe with `ipvsadm -S -n`, apply the diff as ONE `ipvsadm -R` batch, observe
-// again. ipvsadm -R exits 0 even when lines fail and goes on after a failing line, so success is
-// judged by the second observation, never by the exit status; its stderr is kept for the report.
+// again. ipvsadm -R exits 0 when a line fails in the kernel ("already exists") or in option
+// parsing, and goes on; but it stops at the first line that fails its own checks (exit 2, later
+// lines not applied). So success is judged by the second observation, never by the exit status;
+// its stderr is kept for the report.
 import { diffTables } from '../ipvs/diff.js';
 import type { IpvsTable } from '../ipvs/model.js';
 import { parseSave } from '../ipvs/save-format.js';

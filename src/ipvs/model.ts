@@ -4,9 +4,10 @@
 export type IpvsProtocol = 'TCP' | 'UDP' | 'SCTP';
 export type IpvsForwarding = 'DR' | 'NAT' | 'TUN';
 export type IpvsTunnelType = 'ipip' | 'gue' | 'gre';
+export type IpvsTunnelChecksum = 'nocsum' | 'csum' | 'remcsum';
 
 export interface IpvsPersistence {
-  /** Seconds (ipvsadm -p). */
+  /** Seconds (ipvsadm -p); ipvsadm accepts 1..2678400 and uses 360 for a bare -p. */
   timeout: number;
   /** Netmask for grouping clients (ipvsadm -M); IPv4 dotted quad, or a prefix length for IPv6. Absent = host. */
   netmask?: string;
@@ -17,13 +18,20 @@ export interface IpvsDestination {
   address: string;
   port: number;
   forwarding: IpvsForwarding;
-  /** 0..65535; 0 = quiesced (no new connections). */
+  /**
+   * 0 = quiesced (no new connections). We only ever ask for 0..65535 (ipvsadm's man page), but
+   * ipvsadm 1.31 really accepts and prints up to 2147483647, so parsed tables may hold more.
+   */
   weight: number;
   /** Connection thresholds (ipvsadm -x / -y); absent = 0 (unlimited). */
   upperThreshold?: number;
   lowerThreshold?: number;
-  /** TUN encapsulation (ipvsadm --tun-type); absent = ipip. */
+  /** TUN encapsulation (ipvsadm --tun-type); absent = ipip. Only meaningful for forwarding TUN. */
   tunnelType?: IpvsTunnelType;
+  /** GUE only (ipvsadm --tun-port, 1..65535): UDP port of the encapsulation; required for gue. */
+  tunnelPort?: number;
+  /** GUE/GRE only (--tun-nocsum|--tun-csum|--tun-remcsum, remcsum GUE only); absent = nocsum. */
+  tunnelChecksum?: IpvsTunnelChecksum;
 }
 
 export interface IpvsService {
@@ -36,6 +44,8 @@ export interface IpvsService {
   /** Scheduler flags (ipvsadm -b), e.g. mh-fallback, mh-port, sh-fallback, sh-port. */
   schedulerFlags?: string[];
   persistence?: IpvsPersistence;
+  /** One-packet scheduling (ipvsadm -o/--ops), UDP only; absent = off. */
+  onePacket?: boolean;
   destinations: IpvsDestination[];
 }
 

@@ -3,7 +3,8 @@
 # script) and how the kernel reacts to edits (facts.txt). Runs INSIDE the lab VM, which has a real
 # IPVS kernel (Debian 6.1, ipvsadm 1.31):
 #   /work/shared/lab-vm/run-vm.sh "$PWD/test/golden/ipvs/capture.sh"
-#   cp /tmp/vmlab/out/ipvs-golden/*.save test/golden/ipvs/   # then review the diff
+#   cp /tmp/vmlab/out/ipvs-golden/{*.save,facts.txt} test/golden/ipvs/   # then review the diff
+# (sortquirk.save changes from run to run: ipvsadm's order there follows the kernel's hash order)
 # Every golden case runs in its own fresh netns (IPVS tables are per netns). The TypeScript golden
 # tests build the same tables and compare renderSave() byte for byte, so keep the two in sync.
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
@@ -25,8 +26,8 @@ case_basic() { # NAT and DR, TCP/UDP/SCTP, weights 0/1/65535, insertion order !=
   ipvsadm -A --sctp-service 198.51.100.7:9000 -s rr
   ipvsadm -a --sctp-service 198.51.100.7:9000 -r 10.1.0.31:9000 -m -w 4
   ipvsadm -A -u 198.51.100.5:8080 -s sed
-  ipvsadm -A -t 10.0.0.1:65535 -s dh
-  ipvsadm -A -t 10.0.0.1:1 -s nq
+  ipvsadm -A -t 198.51.100.1:65535 -s dh
+  ipvsadm -A -t 198.51.100.1:1 -s nq
 }
 
 case_persistence() { # -p/-M, default timeout, host netmask not printed, port-0 services
@@ -60,6 +61,7 @@ case_tun() { # IPIP (default and explicit), GUE with port and checksum modes, GR
 }
 
 case_ipv6() { # how addresses are printed: compressed, lowercase, first longest zero run, no 1-zero run
+  # (VIPs close together: see case_sortquirk for fd00:: next to 2001:db8::)
   ipvsadm -A -t [2001:DB8:0:0:0:0:0:A]:80 -s rr
   ipvsadm -a -t [2001:db8::a]:80 -r [2001:0db8:0000:0001:0000:0000:0000:0001]:8080 -m
   ipvsadm -a -t [2001:db8::a]:80 -r [2001:db8:0:0:1:0:0:1]:80 -m
@@ -69,7 +71,7 @@ case_ipv6() { # how addresses are printed: compressed, lowercase, first longest 
   ipvsadm -A -u [2001:db8::a]:53 -s rr
   ipvsadm -a -u [2001:db8::a]:53 -r [2001:db8::b]:53 -m
   ipvsadm -A --sctp-service [2001:db8::a]:9000 -s rr
-  ipvsadm -A -t [fd00::1]:80 -s wlc
+  ipvsadm -A -t [2001:db8:1::1]:80 -s wlc
 }
 
 case_flags() { # -b printing: names per scheduler, order, position after -p/-M
@@ -108,8 +110,8 @@ case_order() { # sort order of services (family, protocol, address, port) and de
   ipvsadm -A --sctp-service 192.0.2.1:80 -s rr
   ipvsadm -A -u [2001:db8::1]:80 -s rr
   ipvsadm -A -t [2001:db8::1:0]:80 -s rr
-  ipvsadm -A -t 100.0.0.1:80 -s rr
-  ipvsadm -A -t 10.0.0.1:80 -s rr
+  ipvsadm -A -t 172.16.0.1:80 -s rr
+  ipvsadm -A -t 200.0.0.1:80 -s rr
   ipvsadm -a -t 192.0.2.2:1000 -r 10.0.0.10:1000 -m
   ipvsadm -a -t 192.0.2.2:1000 -r 10.0.0.9:8080 -m
   ipvsadm -a -t 192.0.2.2:1000 -r 10.0.0.9:1000 -m
@@ -117,7 +119,22 @@ case_order() { # sort order of services (family, protocol, address, port) and de
   ipvsadm -a -t 192.0.2.2:1000 -r 10.0.1.0:1000 -m
 }
 
-CASES="basic persistence tun ipv6 flags thresholds fwmark order"
+case_sortquirk() { # libipvs sorts with (int)(ntohl(a) - ntohl(b)), which wraps when addresses are
+  # 2^31 or more apart: 1.0.0.1 is then "greater" than 200.0.0.1 and the printed order is not numeric
+  for a in 200.0.0.1 1.0.0.1 100.0.0.1 250.0.0.1 129.0.0.1; do ipvsadm -A -t $a:80 -s rr; done
+  ipvsadm -a -t 1.0.0.1:80 -r 200.0.0.9:80 -m; ipvsadm -a -t 1.0.0.1:80 -r 1.0.0.9:80 -m
+  ipvsadm -a -t 1.0.0.1:80 -r 100.0.0.9:80 -m
+  # the same per 32-bit word of IPv6 addresses
+  for a in 2001:db8::1 fd00::1 2001:db8:ffff::1 2001:db8:1::1; do ipvsadm -A -t [$a]:80 -s rr; done
+}
+
+case_ops() { # one-packet scheduling (UDP only) and where -o goes relative to -p/-M/-b
+  ipvsadm -A -u 192.0.2.110:5060 -s sh -b sh-port -p 10 -M 255.255.255.0 --ops
+  ipvsadm -A -u 192.0.2.111:5060 -s rr -o
+  ipvsadm -a -u 192.0.2.111:5060 -r 10.1.0.111:5060 -m -w 2147483647
+}
+
+CASES="basic persistence tun ipv6 flags thresholds fwmark order sortquirk ops"
 
 # ---- behaviour probes: each prints the commands, their stderr/exit code and the resulting table
 try() { echo "\$ ipvsadm $*"; ipvsadm "$@" 2>&1; echo "  rc=$?"; }
@@ -174,22 +191,45 @@ probe_errors() {
   show
 }
 
-probe_restore_syntax() { # what -R accepts besides -S output
-  printf '%s\n' \
-    '# a comment' '' '   ' \
-    '--add-service --tcp-service 192.0.2.30:80 --scheduler wrr --persistent 60 --netmask 255.255.0.0' \
-    '--add-server --tcp-service 192.0.2.30:80 --real-server 10.0.0.30:80 --masquerading --weight 3' \
-    '--add-server --tcp-service 192.0.2.30:80 --real-server 10.0.0.31:80 --gatewaying --weight=4' \
-    '--add-server --tcp-service 192.0.2.30:80 --real-server 10.0.0.32:80 --ipip -w5 --u-threshold 9 --l-threshold 3' \
-    '  -A	-u 192.0.2.31:53   -s rr  ' \
-    '-A -t 192.0.2.32:80 -s rr -p -M 255.255.255.0' \
-    '-A -t 192.0.2.33:80 -s sh --sched-flags sh-port' \
-    '-A --udp-service 192.0.2.34:80 --scheduler rr' \
-    '-a -t 192.0.2.33:80 -r 10.0.0.33 -m' \
-    '-A -t 192.0.2.35:80 -s rr -p 10 --bogus' \
-    '-A -t 192.0.2.36:80 -s rr extra' \
-    '-E -t 192.0.2.33:80 -s mh -b mh-port' \
-    | ipvsadm -R 2>&1; echo "  rc=$?"
+probe_restore_syntax() { # what -R accepts besides -S output, one line per -R run
+  local l
+  while IFS= read -r l; do
+    echo "\$ echo '$l' | ipvsadm -R"; printf '%s\n' "$l" | ipvsadm -R 2>&1; echo "  rc=$?"
+  done <<'LINES'
+# a comment
+
+-A -t 192.0.2.29:80 -s rr
+  -A	-u 192.0.2.31:53   -s rr  
+--add-service --tcp-service 192.0.2.30:80 --scheduler wrr --persistent 60 --netmask 255.255.0.0
+--add-server --tcp-service 192.0.2.30:80 --real-server 10.0.0.30:80 --masquerading --weight 3
+--add-server --tcp-service 192.0.2.30:80 --real-server 10.0.0.31:80 --gatewaying --weight=4
+--add-server --tcp-service 192.0.2.30:80 --real-server 10.0.0.32:80 --ipip -w5 --u-threshold 9 --l-threshold 3
+-A -t 192.0.2.32:80 -s rr -p -M 255.255.255.0
+-A -t 192.0.2.33:80 -s rr -M 255.255.255.0 -p
+-A -t 192.0.2.34:80 -s sh --sched-flags sh-port
+-A --udp-service 192.0.2.35:80 --scheduler rr
+-a -t 192.0.2.34:80 -r 10.0.0.34 -m
+-a -t 192.0.2.34:80 -r 10.0.0.35:80 -m -w 2 -w 3
+-A -t 192.0.2.36:80 -s rr -p 10 --bogus
+-A -t 192.0.2.37:80 -s rr extra
+-A -t 192.0.2.38:80 -s rr -t 192.0.2.39:80
+-E -t 192.0.2.34:80 -s mh -b mh-port
+-A -t 192.0.2.40:080 -s rr
+-A -t 192.0.2.41:0x50 -s rr
+-A -t 192.0.2.042:80 -s rr
+-a -t 192.0.2.34:80 -r 10.0.0.36:80 -m -w 0x10
+-a -t 192.0.2.34:80 -r 10.0.0.37:80 -m -w 2147483648
+-a -t 192.0.2.34:80 -r 10.0.0.38:80 -m -x 4294967295
+-A -t 192.0.2.43:80 -s rr -p 10 -M 16
+-A -t [2001:db8::44]:80 -s rr -p 10 -M 255.255.255.255
+-A -t [2001:db8::45]:80 -s rr -p 10 -M /64
+-a -t [2001:db8::a]:80 -r [2001:db8::b]:80 -m
+-A -t "192.0.2.46:80" -s rr
+-A -t 192.0.2.47:http -s rr
+-d -t 192.0.2.34:80 -r 10.0.0.34
+-A -t 192.0.2.48:80 -s rr -b sh-port
+-A -t 192.0.2.49:80 -s RR
+LINES
   show
 }
 
@@ -201,14 +241,31 @@ probe_roundtrip() { # everything -S printed must be accepted by -R and print the
   done
 }
 
-probe_sort_quirk() { # libipvs compares addresses as (int)(ntohl(a)-ntohl(b)): wraps for far-apart addresses
-  for a in 200.0.0.1 1.0.0.1 100.0.0.1 250.0.0.1 129.0.0.1; do ipvsadm -A -t $a:80 -s rr; done
-  ipvsadm -a -t 1.0.0.1:80 -r 200.0.0.9:80 -m; ipvsadm -a -t 1.0.0.1:80 -r 1.0.0.9:80 -m
-  ipvsadm -a -t 1.0.0.1:80 -r 100.0.0.9:80 -m
+probe_unicast() { # which destination (and service) addresses the kernel refuses
+  try -A -t 192.0.2.1:80 -s rr; try -A -t [2001:db8::1]:80 -s rr
+  for r in 0.0.0.0 0.1.2.3 127.0.0.1 224.0.0.1 239.1.1.1 240.0.0.1 255.255.255.255; do
+    try -a -t 192.0.2.1:80 -r $r:80 -m; try -a -t 192.0.2.1:80 -r $r:80 -g
+  done
+  for r in :: ::1 fe80::1 ff02::1 ::ffff:10.0.0.1 64:ff9b::a00:1; do try -a -t [2001:db8::1]:80 -r [$r]:80 -m; done
+  for v in 0.0.0.0 239.1.1.1 255.255.255.255; do try -A -t $v:80 -s rr; done
+  try -A -t [ff02::1]:80 -s rr; try -A -t [::]:80 -s rr
   show
 }
 
-PROBES="edit_service edit_dest errors restore_syntax roundtrip sort_quirk"
+probe_restore_stops() { # does -R go on after a failing line? (ipvsadm's own checks vs kernel errors)
+  printf '%s\n' '-A -t 192.0.2.1:80 -s rr' '-A -t [2001:db8::1]:80 -s rr -p 10 -M 0' '-A -t 192.0.2.2:80 -s rr' | ipvsadm -R 2>&1
+  echo "  rc=$?"; show; ipvsadm -C
+  printf '%s\n' '-A -t 192.0.2.1:80 -s rr' '-A -t 192.0.2.1:80 -s rr' '-A -t 192.0.2.3:80 -s rr' | ipvsadm -R 2>&1
+  echo "  rc=$?"; show
+}
+
+probe_flag3() { # sh/mh cannot print bit 3: what -S shows, and whether -R takes it back
+  try -A -t 192.0.2.1:80 -s sh -b flag-3; try -A -t 192.0.2.2:80 -s mh -b mh-port,flag-3
+  ipvsadm -S -n | sed 's/^/  | /; s/$/$/'
+  ipvsadm -S -n > /tmp/f3.save; ipvsadm -C; ipvsadm -R < /tmp/f3.save 2>&1; echo "  rc=$?"; show
+}
+
+PROBES="edit_service edit_dest errors restore_syntax roundtrip unicast restore_stops flag3"
 
 if [ "${1:-}" = --case ]; then "case_$2"; exit $?; fi
 if [ "${1:-}" = --probe ]; then CASES=$3 OUTDIR=$4; "probe_$2"; exit $?; fi

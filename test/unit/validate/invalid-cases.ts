@@ -324,10 +324,10 @@ export const cases: Case[] = [
     value: 20,
   },
   {
-    name: 'override retries 0',
-    object: badRs({ healthCheck: { retries: 0 } }),
+    name: 'override retries -1',
+    object: badRs({ healthCheck: { retries: -1 } }),
     field: 'spec.healthCheck.retries',
-    value: 0,
+    value: -1,
   },
   {
     name: 'real server address not an IP',
