@@ -11,8 +11,11 @@ export function directorSysctls(forwarding: string, vip: string, iface: string |
   } else {
     // DR/TUN: the director receives the client's packet and re-sends it on the same segment;
     // without this the kernel sends the client an ICMP redirect to the real server.
-    for (const dev of ['all', 'default', ...(iface ? [iface] : [])])
-      out.set(`net.ipv4.conf.${dev}.send_redirects`, '0');
+    // The kernel sends redirects when `all` OR the device says so: the device needs its own 0.
+    // A VLAN device's name has a dot, which a dotted sysctl name cannot carry (sysctl(8) writes
+    // it as a slash); such a device is left to `default` when it is created after us.
+    const devices = ['all', 'default', ...(iface && !iface.includes('.') ? [iface] : [])];
+    for (const dev of devices) out.set(`net.ipv4.conf.${dev}.send_redirects`, '0');
   }
   // Drain: connections to a removed destination are dropped at their next packet rather than
   // black-holed, and persistence templates of a quiesced (weight 0) destination expire, so
