@@ -79,23 +79,28 @@ export class NodeAgent {
 
     const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;
     if (directs) await step('kernel modules', () => d.loadModule('ip_vs'));
+    // Addresses and tunnels first: net.ipv4.conf.tunl0.* exists only once tunl0 does.
+    await step('addresses', async () => {
+      const r = await d.addresses(spec.addresses ?? [], spec.tunnels ?? [], this.o.state.ownedAddresses);
+      this.o.state.ownedAddresses = r.owned;
+      this.errors.push(...r.errors.map((e) => `address ${e.interface} ${e.address ?? ''}: ${e.message}`));
+    });
     await step('sysctls', async () => {
       const r = await d.sysctls(spec.sysctls ?? [], this.o.state.sysctlOriginals);
       this.o.state.sysctlOriginals = r.memory;
       this.errors.push(...r.errors.map((e) => `sysctl ${e.name}=${e.value}: ${e.message}`));
     });
-    await step('addresses', async () => {
-      const r = await d.addresses(spec.addresses ?? [], spec.tunnels ?? [], this.o.state.ownedAddresses);
-      this.o.state.ownedAddresses = r.owned;
-      this.errors.push(...r.errors.map((e) => `address ${e.interface} ${e.address}: ${e.message}`));
-    });
     this.o.health.update(spec.ipvs?.services ?? []);
-    await step('ipvs', () => this.convergeIpvs());
-    await step('sync daemon', async () => {
-      const sync = spec.connectionSync;
-      const iface = sync ? (sync.interface ?? (await d.vrrp.interfaceFor(spec, sync.syncID))) : undefined;
-      await d.syncDaemons(sync && iface ? { interface: iface, syncID: sync.syncID } : undefined);
-    });
+    // A node that directs nothing and never did (a real server) does not touch IPVS at all.
+    if (directs || this.o.state.ownedServices.length) await step('ipvs', () => this.convergeIpvs());
+    if (spec.connectionSync || this.o.state.syncDaemons) {
+      await step('sync daemon', async () => {
+        const sync = spec.connectionSync;
+        const iface = sync ? (sync.interface ?? (await d.vrrp.interfaceFor(spec, sync.syncID))) : undefined;
+        await d.syncDaemons(sync && iface ? { interface: iface, syncID: sync.syncID } : undefined);
+        this.o.state.syncDaemons = sync !== undefined && iface !== undefined;
+      });
+    }
     await step('vrrp', async () => {
       const r = await d.vrrp.ensure(spec);
       if (r.error) this.errors.push(`vrrp: ${r.error}`);
@@ -125,9 +130,16 @@ export class NodeAgent {
     // Owned from now on: what we want, and what we wanted to delete but is still there.
     this.o.state.ownedServices = [...new Set([...desiredKeys, ...[...owned].filter((k) => actualKeys.has(k))])].sort();
     const managed = result.actual.services.filter((s) => this.o.state.ownedServices.includes(serviceKey(s)));
-    this.ipvsDigest = createHash('sha256').update(renderSave({ services: managed })).digest('hex').slice(0, 16);
-    if (result.applied.length) this.o.log?.('ipvs applied', { lines: result.applied.length, failed: result.failed.length });
-    if (result.failed.length) this.errors.push(`ipvs: did not take: ${result.failed.join('; ')}${result.errors.length ? ` (${result.errors.join('; ')})` : ''}`);
+    this.ipvsDigest = createHash('sha256')
+      .update(renderSave({ services: managed }))
+      .digest('hex')
+      .slice(0, 16);
+    if (result.applied.length)
+      this.o.log?.('ipvs applied', { lines: result.applied.length, failed: result.failed.length });
+    if (result.failed.length)
+      this.errors.push(
+        `ipvs: did not take: ${result.failed.join('; ')}${result.errors.length ? ` (${result.errors.join('; ')})` : ''}`,
+      );
   }
 
   private report(): void {
@@ -138,7 +150,11 @@ export class NodeAgent {
       services: this.spec.ipvs?.services?.length ?? 0,
       lastError,
       ipvsDigest: this.ipvsDigest,
-      vrrp: [...this.o.drivers.vrrp.states()].map(([name, s]) => ({ name, state: s.state, since: s.since.toISOString() })),
+      vrrp: [...this.o.drivers.vrrp.states()].map(([name, s]) => ({
+        name,
+        state: s.state,
+        since: s.since.toISOString(),
+      })),
       destinations: this.o.health.snapshot(),
     };
     const json = JSON.stringify(status);

@@ -24,7 +24,7 @@ export interface AgentDrivers {
     desired: AddressPlan[],
     tunnels: TunnelPlan[],
     owned: AddressPlan[],
-  ): Promise<{ owned: AddressPlan[]; errors: { interface: string; address: string; message: string }[] }>;
+  ): Promise<{ owned: AddressPlan[]; errors: { interface: string; address?: string; message: string }[] }>;
   ipvs: { converge(desired: IpvsTable, owned: Set<string>): Promise<IpvsConvergeResult> };
   syncDaemons(wanted: { interface: string; syncID: number } | undefined): Promise<unknown>;
   vrrp: VrrpDriver;

@@ -17,6 +17,8 @@ export interface AgentState {
   /** sysctl name -> the value it had before the agent first changed it. */
   sysctlOriginals: Record<string, string>;
   allocations: Record<string, number>;
+  /** Whether the agent started the IPVS sync daemons (so it stops them when the plan drops them). */
+  syncDaemons: boolean;
 }
 
 export const EMPTY_STATE: AgentState = {
@@ -27,11 +29,15 @@ export const EMPTY_STATE: AgentState = {
   ownedAddresses: [],
   sysctlOriginals: {},
   allocations: {},
+  syncDaemons: false,
 };
 
 export function readState(stateDir: string): AgentState {
   try {
-    return { ...EMPTY_STATE, ...(JSON.parse(readFileSync(join(stateDir, 'agent-state.json'), 'utf8')) as Partial<AgentState>) };
+    return {
+      ...EMPTY_STATE,
+      ...(JSON.parse(readFileSync(join(stateDir, 'agent-state.json'), 'utf8')) as Partial<AgentState>),
+    };
   } catch {
     return structuredClone(EMPTY_STATE);
   }

@@ -208,7 +208,11 @@ function buildService(
     if (spec.persistence.netmask !== undefined) service.persistence.netmask = spec.persistence.netmask;
   }
   if (spec.sorryServer)
-    service.sorryServer = { address: normalizeIp(spec.sorryServer.address), port: spec.sorryServer.port ?? spec.port };
+    service.sorryServer = {
+      address: normalizeIp(spec.sorryServer.address),
+      port: spec.sorryServer.port ?? spec.port,
+      forwarding: spec.forwarding ?? 'DR',
+    };
   if (spec.quorum) service.quorum = { minimum: spec.quorum.minimum ?? 1, hysteresis: spec.quorum.hysteresis ?? 0 };
   for (const rs of realServers) {
     const { address, problem } = resolveRealServerAddress(rs, service.address, nodesByName);

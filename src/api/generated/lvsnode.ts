@@ -121,6 +121,10 @@ export interface ServicePlan {
      * The sorry server's port.
      */
     port: number;
+    /**
+     * The forwarding method (the VirtualService's).
+     */
+    forwarding: 'DR' | 'NAT' | 'TUN';
   };
   /**
    * Least total weight of healthy destinations for the service to be up.

@@ -1,0 +1,54 @@
+// The real drivers behind the agent's interfaces. Everything that touches the system is here
+// (or in src/dataplane); the loop in src/agent only sees the interfaces.
+import type { AgentDrivers } from '../agent/drivers.js';
+import type { HealthTracker } from '../agent/health.js';
+import type { LVSNodeSpec } from '../api/objects.js';
+import { convergeAddresses } from '../dataplane/addresses.js';
+import { runCommand } from '../dataplane/command.js';
+import { IpvsDriver } from '../dataplane/ipvs.js';
+import { interfaceHolding, listLinkAddresses } from '../dataplane/keepalived/links.js';
+import { KeepalivedSupervisor } from '../dataplane/keepalived/supervisor.js';
+import { ensureKernelModule } from '../dataplane/modules.js';
+import { convergeSyncDaemons } from '../dataplane/sync-daemon.js';
+import { convergeSysctls } from '../dataplane/sysctl.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { applyHealth } from '../health/overlay.js';
+
+export function createDrivers(nodeName: string, stateDir: string): AgentDrivers {
+  const keepalived = new KeepalivedSupervisor({ nodeName, stateDir, run: runCommand });
+  return {
+    loadModule: (name) => ensureKernelModule(runCommand, name),
+    sysctls: (desired, originals) => convergeSysctls(desired, originals),
+    addresses: (desired, tunnels, owned) => convergeAddresses(runCommand, desired, tunnels, owned),
+    ipvs: new IpvsDriver(runCommand),
+    syncDaemons: (wanted) => convergeSyncDaemons(wanted, runCommand),
+    vrrp: {
+      ensure: (spec) => keepalived.ensure(spec),
+      states: () => keepalived.states(),
+      stop: (options) => keepalived.stop(options),
+      interfaceFor: async (spec: LVSNodeSpec, vrid: number) => {
+        const instance = spec.vrrp?.instances?.find((i) => i.virtualRouterID === vrid);
+        if (instance?.interface) return instance.interface;
+        if (!instance?.sourceAddress) return undefined;
+        return interfaceHolding(await listLinkAddresses(runCommand), instance.sourceAddress);
+      },
+    },
+  };
+}
+
+/** Health checks with keepalived's semantics, and the table they imply (quorum state kept here). */
+export function createHealthTracker(): HealthTracker {
+  const monitor = new HealthMonitor();
+  let quorumState = new Map<string, boolean>();
+  return {
+    update: (services) => monitor.update(services),
+    table: (services) => {
+      const result = applyHealth(services, monitor.health(), quorumState);
+      quorumState = result.quorumState;
+      return result.table;
+    },
+    snapshot: () => monitor.snapshot(),
+    onChange: (listener) => void monitor.onChange(() => listener()),
+    stop: () => monitor.stop(),
+  };
+}
