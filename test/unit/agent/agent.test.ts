@@ -1,0 +1,193 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NodeAgent } from '../../../src/agent/agent.js';
+import type { AgentDrivers } from '../../../src/agent/drivers.js';
+import type { HealthTracker } from '../../../src/agent/health.js';
+import { readState, type AgentState } from '../../../src/agent/state.js';
+import type { LVSNodeSpec, LVSNodeStatus, ServicePlan } from '../../../src/api/objects.js';
+import { IpvsDriver } from '../../../src/dataplane/ipvs.js';
+import { healthKey } from '../../../src/health/health-key.js';
+import { applyHealth } from '../../../src/health/overlay.js';
+import { parseSave, renderSave } from '../../../src/ipvs/save-format.js';
+import { plan } from '../../../src/plan/plan.js';
+import { loadExample } from '../plan/example.js';
+import { FakeIpvsKernel } from './fake-system.js';
+
+const seedPlan = plan(loadExample('examples/seed-dr')).nodes.get('lvs01')!;
+const foreignService = '-A -t 10.96.0.1:443 -s rr\n-a -t 10.96.0.1:443 -r 10.0.0.5:6443 -m -w 1\n';
+
+class FakeHealth implements HealthTracker {
+  down = new Set<string>();
+  private listener: () => void = () => {};
+  private services: ServicePlan[] = [];
+  update(services: ServicePlan[]) {
+    this.services = services;
+  }
+  table(services: ServicePlan[]) {
+    const health = new Map<string, boolean>();
+    for (const s of services) for (const d of s.destinations) health.set(healthKey(s, d), !this.down.has(d.address));
+    return applyHealth(services, health).table;
+  }
+  snapshot() {
+    return [];
+  }
+  onChange(listener: () => void) {
+    this.listener = listener;
+  }
+  fail(address: string) {
+    this.down.add(address);
+    this.listener();
+  }
+  stop() {}
+  get planned() {
+    return this.services;
+  }
+}
+
+function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
+  const stateDir = mkdtempSync(join(tmpdir(), 'lvs-agent-'));
+  const kernel = new FakeIpvsKernel();
+  kernel.table = parseSave(foreignService).table;
+  const calls: string[] = [];
+  const reports: LVSNodeStatus[] = [];
+  const health = new FakeHealth();
+  const current = { spec: initialSpec };
+  const drivers: AgentDrivers = {
+    loadModule: async (name) => void calls.push(`modprobe ${name}`),
+    sysctls: async (desired, originals) => {
+      calls.push(`sysctls ${desired.length}`);
+      return { memory: originals, errors: [] };
+    },
+    addresses: async (desired) => {
+      calls.push(`addresses ${desired.length}`);
+      return { owned: desired, errors: [] };
+    },
+    ipvs: new IpvsDriver(kernel.run),
+    syncDaemons: async (wanted) => void calls.push(`sync ${wanted?.interface} ${wanted?.syncID}`),
+    vrrp: {
+      ensure: async () => ({ action: 'none' }),
+      states: () => new Map([['VI_10', { state: 'MASTER' as const, since: new Date(0) }]]),
+      interfaceFor: async () => 'eth0',
+      stop: async () => {},
+    },
+  };
+  const make = (s: AgentState) =>
+    new NodeAgent({
+      nodeName: 'lvs01',
+      stateDir,
+      plan: { read: () => ({ spec: current.spec, messages: [] }) },
+      drivers,
+      health,
+      state: s,
+      report: (status) => reports.push(status),
+      now: () => new Date(0),
+    });
+  const agent = make(state ?? readState(stateDir));
+  return {
+    agent,
+    kernel,
+    calls,
+    reports,
+    health,
+    current,
+    drivers,
+    stateDir,
+    restart: () => make(readState(stateDir)),
+  };
+}
+
+const table = (kernel: FakeIpvsKernel) => renderSave(kernel.table);
+
+describe('the node agent loop', () => {
+  it("programs the plan's table and leaves the service it does not own alone", async () => {
+    const { agent, kernel, reports } = setup(seedPlan);
+    await agent.reconcile();
+    expect(table(kernel)).toBe(
+      foreignService +
+        '-A -t 172.16.40.160:80 -s rr -p 5\n-a -t 172.16.40.160:80 -r 172.16.40.151:80 -g -w 1\n-a -t 172.16.40.160:80 -r 172.16.40.152:80 -g -w 1\n',
+    );
+    expect(reports.at(-1)).toMatchObject({
+      appliedGeneration: 1,
+      services: 1,
+      lastError: '',
+      vrrp: [{ name: 'VI_10', state: 'MASTER' }],
+    });
+  });
+
+  it('sends no batch and keeps the generation when the same plan comes again', async () => {
+    const { agent, kernel, reports } = setup(seedPlan);
+    await agent.reconcile();
+    await agent.reconcile();
+    expect(kernel.batches).toHaveLength(1);
+    expect(reports.at(-1)!.appliedGeneration).toBe(1);
+  });
+
+  it('repairs drift on the next pass: a deleted service comes back, and only it is re-sent', async () => {
+    const { agent, kernel } = setup(seedPlan);
+    await agent.reconcile();
+    kernel.table = parseSave(foreignService).table; // someone deleted our service
+    await agent.reconcile();
+    expect(kernel.batches[1]![0]).toBe('-A -t 172.16.40.160:80 -s rr -p 5');
+    expect(table(kernel)).toContain('172.16.40.152:80');
+  });
+
+  it('deletes a service it owned when the plan drops it, also after a restart of the agent', async () => {
+    const { agent, kernel, current, restart } = setup(seedPlan);
+    await agent.reconcile();
+    current.spec = {};
+    await restart().reconcile();
+    expect(table(kernel)).toBe(foreignService);
+  });
+
+  it('a restarted agent adopts a correct table without sending anything', async () => {
+    const { agent, kernel, restart } = setup(seedPlan);
+    await agent.reconcile();
+    await restart().reconcile();
+    expect(kernel.batches).toHaveLength(1);
+  });
+
+  it('reports a line the kernel refused, and the applied generation stays behind', async () => {
+    const { agent, kernel, reports } = setup(seedPlan);
+    kernel.refuse = (line) => line.includes('172.16.40.152');
+    await agent.reconcile();
+    expect(reports.at(-1)!.lastError).toMatch(/ipvs: did not take: -a -t 172.16.40.160:80 -r 172.16.40.152:80 -g -w 1/);
+    expect(reports.at(-1)!.appliedGeneration).toBe(0);
+    expect(reports.at(-1)!.conditions![0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'ApplyFailed' });
+  });
+
+  it('goes on with the other drivers when one throws', async () => {
+    const { agent, drivers, calls, kernel, reports } = setup(seedPlan);
+    drivers.sysctls = async () => {
+      throw new Error('read-only /proc');
+    };
+    await agent.reconcile();
+    expect(reports.at(-1)!.lastError).toBe('sysctls: read-only /proc');
+    expect(calls).toContain('sync ens192 10');
+    expect(table(kernel)).toContain('172.16.40.160:80');
+  });
+
+  it('sets a failed real server to weight 0 at once, from the last plan, on a health change', async () => {
+    const { agent, kernel, health } = setup(seedPlan);
+    await agent.reconcile();
+    const inhibited = structuredClone(seedPlan);
+    inhibited.ipvs!.services![0]!.destinations.forEach((d) => (d.healthCheck.onFailure = 'Inhibit'));
+    const second = setup(inhibited);
+    await second.agent.reconcile();
+    second.health.fail('172.16.40.151');
+    await second.agent.reconcile(); // waits for the queued health pass too
+    expect(table(second.kernel)).toContain('-a -t 172.16.40.160:80 -r 172.16.40.151:80 -g -w 0');
+    // The seed's onFailure is Remove (keepalived without inhibit_on_failure): the server leaves the table.
+    health.fail('172.16.40.151');
+    await agent.reconcile();
+    expect(table(kernel)).not.toContain('172.16.40.151');
+  });
+
+  it('does not touch IPVS or the sync daemons on a node that directs nothing', async () => {
+    const { agent, kernel, calls } = setup({ addresses: [{ interface: 'lo', address: '172.16.40.160/32' }] });
+    await agent.reconcile();
+    expect(kernel.batches).toHaveLength(0);
+    expect(calls).toEqual(['addresses 1', 'sysctls 0']);
+  });
+});
