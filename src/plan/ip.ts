@@ -1,11 +1,11 @@
-// Address helpers shared by the planner and validation. Pure.
+// Address helpers for the planner. Pure. Addresses are spelled as `ipvsadm -S -n` prints them,
+// so plans, observed tables and diffs agree on one spelling per address.
 import { isIPv4, isIPv6 } from 'node:net';
+import { normalizeIp as ipvsSpelling } from '../ipvs/address.js';
 
 /** One spelling per address, so that "2001:DB8::0:1" and "2001:db8::1" are the same VIP. */
 export function normalizeIp(address: string): string {
-  if (!isIPv6(address)) return address;
-  // URL's host parser gives the canonical compressed lowercase form (RFC 5952).
-  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  return ipvsSpelling(address) ?? address;
 }
 
 /** The address as a host prefix: /32 for IPv4, /128 for IPv6. */

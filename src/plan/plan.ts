@@ -23,6 +23,7 @@ import { directRoutingRealServerSysctls, directorSysctls, TUNNEL_DEVICE, tunnelR
 import { allocateVrids } from './vrid.js';
 import { directorPriorities, groupByVip, initialMaster, type VrrpGroup } from './vrrp-groups.js';
 import { VRRP_PASSWORD } from '../keepalived/render.js';
+import { secretValue } from '../api/validate/core-objects.js';
 
 export interface PlanResult {
   /** LVSNode spec per node name, in name order. */
@@ -135,7 +136,7 @@ function vrrpInstanceBase(
     preemptDelay: vrrp.preemptDelay ?? 0,
   };
   if (vrrp.authSecretRef) {
-    const password = secretValue(
+    const password = findSecretValue(
       secrets,
       leader.metadata.namespace ?? 'default',
       vrrp.authSecretRef.name,
@@ -165,17 +166,9 @@ function vrrpInstanceBase(
   return base;
 }
 
-export function secretValue(
-  secrets: readonly Secret[],
-  namespace: string,
-  name: string,
-  key: string,
-): string | undefined {
+function findSecretValue(secrets: readonly Secret[], namespace: string, name: string, key: string): string | undefined {
   const secret = secrets.find((s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === namespace);
-  const plain = secret?.stringData?.[key];
-  if (plain !== undefined) return plain;
-  const encoded = secret?.data?.[key];
-  return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+  return secret && secretValue(secret, key);
 }
 
 function unicastPeers(directors: readonly KubeNode[], self: KubeNode, vip: string): string[] {

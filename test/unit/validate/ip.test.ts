@@ -9,7 +9,6 @@ describe('canonicalIp', () => {
   it('gives two IPv6 spellings the same form exactly when they are the same address', () => {
     fc.assert(
       fc.property(fc.ipV6(), fc.ipV6(), (a, b) => {
-        expect(canonicalIp(a)).toMatch(/^([0-9a-f]{4}:){7}[0-9a-f]{4}$/);
         expect(sameIp(a, urlForm(a))).toBe(true);
         expect(sameIp(a, b)).toBe(urlForm(a) === urlForm(b));
       }),
@@ -17,7 +16,8 @@ describe('canonicalIp', () => {
   });
 
   it('reads embedded IPv4 tails and leaves IPv4 alone', () => {
-    expect(sameIp('::ffff:192.0.2.1', '::ffff:c000:201')).toBe(true);
+    expect(sameIp('::ffff:192.0.2.1', '::FFFF:c000:201')).toBe(true);
+    expect(canonicalIp('::ffff:c000:201')).toBe('::ffff:192.0.2.1');
     expect(canonicalIp('192.0.2.1')).toBe('192.0.2.1');
     expect(sameIp('2001:DB8::1', '2001:db8:0:0:0:0:0:1')).toBe(true);
   });

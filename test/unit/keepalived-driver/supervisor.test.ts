@@ -1,0 +1,183 @@
+// The supervisor's decisions against a fake keepalived (fake-keepalived.ts): when it writes the
+// config, starts, adopts, reloads (counted by the fake's SIGHUP log) and stops. The real
+// keepalived, VRRP and the VIPs are in test/integration/keepalived-driver.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/api/objects.js';
+import type { InstanceState } from '../../../src/dataplane/keepalived/supervisor.js';
+import { KeepalivedSupervisor } from '../../../src/dataplane/keepalived/supervisor.js';
+import { isAlive, readPidFile, waitFor } from '../../../src/dataplane/keepalived/process.js';
+import { reloadsSeen, runWithAddresses, writeFakeKeepalived } from './fake-keepalived.js';
+
+const ipAddr = readFileSync(new URL('fixtures/ip-addr-show.json', import.meta.url), 'utf8'); // eth0 holds 192.0.2.2 and the VIP 192.0.2.100
+
+function instance(overrides: Partial<VrrpInstancePlan> = {}): VrrpInstancePlan {
+  return {
+    name: 'VI_10',
+    owners: ['default/web'],
+    virtualRouterID: 10,
+    version: 2,
+    interface: 'eth0',
+    virtualAddresses: ['192.0.2.100'],
+    priority: 150,
+    initialState: 'MASTER',
+    advertInterval: 1,
+    preempt: true,
+    preemptDelay: 0,
+    ...overrides,
+  };
+}
+const spec = (...instances: VrrpInstancePlan[]): LVSNodeSpec => ({ vrrp: { instances } });
+
+let dir: string;
+let stateDir: string;
+let supervisors: KeepalivedSupervisor[];
+let changes: [string, InstanceState][];
+
+function supervisor(options: { rejectConfig?: boolean; calls?: string[][] } = {}): KeepalivedSupervisor {
+  const s = new KeepalivedSupervisor({
+    nodeName: 'lvs01',
+    stateDir,
+    keepalivedPath: writeFakeKeepalived(dir, options),
+    run: runWithAddresses(() => ipAddr, options.calls),
+    onStateChange: (name, current) => changes.push([name, current]),
+    stopTimeoutMs: 3_000,
+  });
+  supervisors.push(s);
+  return s;
+}
+const pid = () => readPidFile(join(stateDir, 'keepalived.pid'));
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lvs-kd-unit-'));
+  stateDir = join(dir, 'state');
+  supervisors = [];
+  changes = [];
+});
+afterEach(async () => {
+  for (const s of supervisors) await s.stop({ release: false });
+  const p = await pid();
+  if (p !== undefined && (await isAlive(p))) process.kill(p, 'SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('KeepalivedSupervisor (fake keepalived)', () => {
+  it('the same spec twice: started, then none, without rewriting the config or reloading', async () => {
+    const s = supervisor();
+    expect(await s.ensure(spec(instance()))).toEqual({ action: 'started' });
+    const config = join(stateDir, 'keepalived.conf');
+    const before = statSync(config);
+    const first = await pid();
+    expect(await s.ensure(spec(instance()))).toEqual({ action: 'none' });
+    expect(statSync(config).mtimeMs).toBe(before.mtimeMs);
+    expect(statSync(config).ino).toBe(before.ino);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(await pid()).toBe(first);
+    expect(reloadsSeen(stateDir)).toBe(0);
+    expect(readFileSync(config, 'utf8')).toContain(`notify_fifo ${join(stateDir, 'notify.fifo')}`);
+    expect(statSync(join(stateDir, 'notify.fifo')).isFIFO()).toBe(true);
+  });
+
+  it('a changed priority reloads exactly once; the unchanged spec after it does not', async () => {
+    const s = supervisor();
+    await s.ensure(spec(instance()));
+    const first = await pid();
+    expect(await s.ensure(spec(instance({ priority: 120 })))).toEqual({ action: 'reloaded' });
+    expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 2_000)).toBe(true);
+    expect(await s.ensure(spec(instance({ priority: 120 })))).toEqual({ action: 'none' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reloadsSeen(stateDir)).toBe(1);
+    expect(await pid()).toBe(first);
+    expect(readFileSync(join(stateDir, 'keepalived.conf'), 'utf8')).toContain('priority 120');
+  });
+
+  it('a new supervisor adopts the running keepalived: no restart, no reload, state from the VIP', async () => {
+    await supervisor().ensure(spec(instance()));
+    const first = await pid();
+    await supervisors[0]!.stop({ release: false });
+    expect(await isAlive(first!)).toBe(true);
+
+    const next = supervisor();
+    expect(next.states().size).toBe(0);
+    expect(await next.ensure(spec(instance()))).toEqual({ action: 'adopted' });
+    expect(await pid()).toBe(first);
+    expect(next.states().get('VI_10')?.state).toBe('MASTER'); // eth0 holds 192.0.2.100
+    expect(changes.at(-1)).toEqual(['VI_10', expect.objectContaining({ state: 'MASTER' })]);
+    expect(await next.ensure(spec(instance()))).toEqual({ action: 'none' });
+    expect(reloadsSeen(stateDir)).toBe(0);
+  });
+
+  it('adopting with a changed spec reloads once instead', async () => {
+    await supervisor().ensure(spec(instance()));
+    await supervisors[0]!.stop({ release: false });
+    expect(await supervisor().ensure(spec(instance({ priority: 90 })))).toEqual({ action: 'reloaded' });
+    expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 2_000)).toBe(true);
+  });
+
+  it('reloads when the previous agent wrote the config but died before the SIGHUP', async () => {
+    await supervisor().ensure(spec(instance()));
+    await supervisors[0]!.stop({ release: false });
+    writeFileSync(join(stateDir, 'keepalived.loaded'), 'sha256 of an older config');
+    expect(await supervisor().ensure(spec(instance()))).toEqual({ action: 'reloaded' });
+  });
+
+  it('does not adopt a pid file naming a process that is not our keepalived', async () => {
+    const s = supervisor();
+    await s.ensure(spec(instance()));
+    await s.stop({ release: true });
+    writeFileSync(join(stateDir, 'keepalived.pid'), `${process.pid}\n`); // alive, but node
+    expect(await supervisor().ensure(spec(instance()))).toEqual({ action: 'started' });
+    expect(await pid()).not.toBe(process.pid);
+  });
+
+  it('stop({ release: true }) ends keepalived; no instances stops it too', async () => {
+    const s = supervisor();
+    await s.ensure(spec(instance()));
+    const first = (await pid())!;
+    await s.stop({ release: true });
+    expect(await isAlive(first)).toBe(false);
+    expect(s.states().get('VI_10')?.state).toBe('STOP');
+
+    expect(await s.ensure(spec(instance()))).toEqual({ action: 'started' });
+    const second = (await pid())!;
+    expect(await s.ensure({})).toEqual({ action: 'stopped' });
+    expect(await isAlive(second)).toBe(false);
+    expect(await s.ensure({ vrrp: { instances: [] } })).toEqual({ action: 'none' });
+  });
+
+  it('a config keepalived rejects is neither written nor loaded', async () => {
+    const s = supervisor({ rejectConfig: true });
+    const result = await s.ensure(spec(instance()));
+    expect(result.action).toBe('none');
+    expect(result.error).toMatch(/keepalived rejects the config \(exit 1\)/);
+    expect(() => statSync(join(stateDir, 'keepalived.conf'))).toThrow();
+    expect(await pid()).toBeUndefined();
+  });
+
+  it('finds the interface of an instance without one from its source address', async () => {
+    const calls: string[][] = [];
+    const s = supervisor({ calls });
+    await s.ensure(spec(instance({ interface: undefined, sourceAddress: '192.0.2.2' })));
+    expect(readFileSync(join(stateDir, 'keepalived.conf'), 'utf8')).toContain('interface eth0');
+    expect(calls).toContainEqual(['ip', '-j', 'addr', 'show']);
+    const missing = await s.ensure(spec(instance({ interface: undefined, sourceAddress: '192.0.2.77' })));
+    expect(missing).toEqual({ action: 'none', error: 'vrrp instance VI_10: no interface holds 192.0.2.77' });
+  });
+
+  it('reads states from the notify FIFO, and again after the writer closed it', async () => {
+    const s = supervisor();
+    await s.ensure(spec(instance(), instance({ name: 'VI_11', virtualRouterID: 11 })));
+    const fifo = join(stateDir, 'notify.fifo');
+    writeFileSync(fifo, 'INSTANCE "VI_10" BACKUP 150\nINSTANCE "VI_10" MASTER 150\nINSTANCE "VI_99" MASTER 1\n');
+    expect(await waitFor(async () => s.states().get('VI_10')?.state === 'MASTER', 2_000)).toBe(true);
+    // The writer closed: EOF; the reader opens the FIFO again (after 100 ms) for the next writer.
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(fifo, 'INSTANCE "VI_11" FAULT 150\n');
+    expect(await waitFor(async () => s.states().get('VI_11')?.state === 'FAULT', 2_000)).toBe(true);
+    expect(s.states().has('VI_99')).toBe(false); // not in the spec
+    const vi10 = changes.filter(([name]) => name === 'VI_10').map(([, c]) => c.state);
+    expect(vi10).toEqual(['STOP', 'BACKUP', 'MASTER']); // STOP: nothing ran before the start
+  });
+});
