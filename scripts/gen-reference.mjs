@@ -18,7 +18,8 @@ function typeOf(node) {
 function constraints(node) {
   const out = [];
   if (node.enum) out.push(`one of ${node.enum.map((v) => `\`${v}\``).join(', ')}`);
-  if (node.minimum !== undefined || node.maximum !== undefined) out.push(`${node.minimum ?? '…'}-${node.maximum ?? '…'}`);
+  if (node.minimum !== undefined || node.maximum !== undefined)
+    out.push(`${node.minimum ?? '…'}-${node.maximum ?? '…'}`);
   if (node.pattern) out.push(`pattern \`${node.pattern.replaceAll('|', '\\|')}\``);
   if (node.maxLength !== undefined) out.push(`at most ${node.maxLength} characters`);
   if (node.maxItems !== undefined) out.push(`at most ${node.maxItems} items`);
@@ -47,14 +48,21 @@ for (const file of readdirSync(join(root, 'crds')).sort().reverse()) {
   const crd = parse(readFileSync(join(root, 'crds', file), 'utf8'));
   const version = crd.spec.versions.find((v) => v.storage);
   const schema = version.schema.openAPIV3Schema;
-  parts.push('', `## ${crd.spec.names.kind} (\`${crd.spec.group}/${version.name}\`, ${crd.spec.scope.toLowerCase()}, short name \`${crd.spec.names.shortNames.join(', ')}\`)`, '', schema.description.replace(/\s+/g, ' '), '');
+  parts.push(
+    '',
+    `## ${crd.spec.names.kind} (\`${crd.spec.group}/${version.name}\`, ${crd.spec.scope.toLowerCase()}, short name \`${crd.spec.names.shortNames.join(', ')}\`)`,
+    '',
+    schema.description.replace(/\s+/g, ' '),
+    '',
+  );
   for (const section of ['spec', 'status']) {
     if (!schema.properties[section]) continue;
     parts.push(`### ${section}`, '', '| field | type | constraints | description |', '|---|---|---|---|');
     const out = [];
     rows(schema.properties[section], '', schema.properties[section].required ?? [], out);
     parts.push(...out, '');
-    for (const rule of schema.properties[section]['x-kubernetes-validations'] ?? []) parts.push(`- rule: ${rule.message}`);
+    for (const rule of schema.properties[section]['x-kubernetes-validations'] ?? [])
+      parts.push(`- rule: ${rule.message}`);
     if (schema.properties[section]['x-kubernetes-validations']) parts.push('');
   }
 }

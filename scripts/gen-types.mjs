@@ -43,7 +43,8 @@ function stripKubernetesKeywords(node) {
   const out = {};
   for (const [k, v] of Object.entries(node)) if (!k.startsWith('x-kubernetes-')) out[k] = stripKubernetesKeywords(v);
   // `anyOf: [{format: ipv4}, {format: ipv6}]` on a string only narrows the format; the type stays string.
-  if (out.type === 'string' && out.anyOf?.every((alt) => Object.keys(alt).every((key) => key === 'format'))) delete out.anyOf;
+  if (out.type === 'string' && out.anyOf?.every((alt) => Object.keys(alt).every((key) => key === 'format')))
+    delete out.anyOf;
   return out;
 }
 
@@ -58,7 +59,11 @@ for (const file of readdirSync(join(root, 'crds')).sort()) {
   const schema = structuredClone(crd.spec.versions.find((v) => v.storage).schema.openAPIV3Schema);
   schema.title = kind;
   schema.properties.metadata = { tsType: 'ObjectMeta' };
-  schema.properties.apiVersion = { type: 'string', const: `${crd.spec.group}/v1alpha1`, description: schema.properties.apiVersion.description };
+  schema.properties.apiVersion = {
+    type: 'string',
+    const: `${crd.spec.group}/v1alpha1`,
+    description: schema.properties.apiVersion.description,
+  };
   schema.properties.kind = { type: 'string', const: kind, description: schema.properties.kind.description };
   schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
   schema.properties.spec.title = `${kind}Spec`;

@@ -23,7 +23,9 @@ export function validateCommand(manifests: string): CommandResult {
 function nodeSpec(manifests: string, node: string): { spec: LVSNodeSpec; messages: string[]; hasErrors: boolean } {
   const planned = planManifests(manifests);
   const spec = planned.result.nodes.get(node);
-  const messages = spec ? planned.messages : [...planned.messages, `note: node ${node} takes part in no virtual service`];
+  const messages = spec
+    ? planned.messages
+    : [...planned.messages, `note: node ${node} takes part in no virtual service`];
   return { spec: spec ?? {}, messages, hasErrors: planned.hasErrors };
 }
 
@@ -47,6 +49,9 @@ export function renderKeepalivedCommand(manifests: string, node: string): Comman
 
 export function importKeepalivedCommand(files: string[], node: string | undefined, namespace: string): CommandResult {
   if (files.length === 0) throw new UsageError('import-keepalived needs at least one FILE');
-  if (node !== undefined && files.length > 1) throw new UsageError('--node names the director of a single FILE; with several files each is named by its router_id');
+  if (node !== undefined && files.length > 1)
+    throw new UsageError(
+      '--node names the director of a single FILE; with several files each is named by its router_id',
+    );
   return importKeepalivedFiles(files, { node, namespace, readFile: (p) => readFileSync(p, 'utf8') });
 }

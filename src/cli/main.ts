@@ -1,6 +1,12 @@
 // Argument parsing and dispatch. Returns a CommandResult; only src/cli.ts touches the process.
 import { parseArgs } from 'node:util';
-import { importKeepalivedCommand, planCommand, renderIpvsCommand, renderKeepalivedCommand, validateCommand } from './commands.js';
+import {
+  importKeepalivedCommand,
+  planCommand,
+  renderIpvsCommand,
+  renderKeepalivedCommand,
+  validateCommand,
+} from './commands.js';
 import { type CommandResult, UsageError } from './io.js';
 import { USAGE } from './usage.js';
 
@@ -27,10 +33,15 @@ function dispatch(argv: string[]): CommandResult {
       return validateCommand(required(values.manifests, '--manifests DIR', 'validate'));
     case 'plan':
       if (rest.length) throw new UsageError(`plan takes no arguments (got ${rest.join(' ')})`);
-      return planCommand(required(values.manifests, '--manifests DIR', 'plan'), required(values.node, '--node NAME', 'plan'), values.output);
+      return planCommand(
+        required(values.manifests, '--manifests DIR', 'plan'),
+        required(values.node, '--node NAME', 'plan'),
+        values.output,
+      );
     case 'render': {
       const [what, ...extra] = rest;
-      if (extra.length || (what !== 'ipvs' && what !== 'keepalived')) throw new UsageError('render needs ipvs or keepalived');
+      if (extra.length || (what !== 'ipvs' && what !== 'keepalived'))
+        throw new UsageError('render needs ipvs or keepalived');
       const manifests = required(values.manifests, '--manifests DIR', `render ${what}`);
       const node = required(values.node, '--node NAME', `render ${what}`);
       return what === 'ipvs' ? renderIpvsCommand(manifests, node) : renderKeepalivedCommand(manifests, node);

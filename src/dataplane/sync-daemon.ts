@@ -35,7 +35,15 @@ export async function convergeSyncDaemons(
       changed = true;
     }
     if (wanted) {
-      await runChecked(run, ['ipvsadm', '--start-daemon', role, '--mcast-interface', wanted.interface, '--syncid', String(wanted.syncID)]);
+      await runChecked(run, [
+        'ipvsadm',
+        '--start-daemon',
+        role,
+        '--mcast-interface',
+        wanted.interface,
+        '--syncid',
+        String(wanted.syncID),
+      ]);
       changed = true;
     }
   }

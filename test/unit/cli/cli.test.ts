@@ -22,13 +22,20 @@ describe('lvs-operator render ipvs', () => {
   it("prints exactly the seed's table for lvs01", () => {
     expect(runCli(['render', 'ipvs', '--manifests', seed, '--node', 'lvs01'])).toEqual({
       code: 0,
-      stdout: ['-A -t 172.16.40.160:80 -s rr -p 5', '-a -t 172.16.40.160:80 -r 172.16.40.151:80 -g -w 1', '-a -t 172.16.40.160:80 -r 172.16.40.152:80 -g -w 1', ''].join('\n'),
+      stdout: [
+        '-A -t 172.16.40.160:80 -s rr -p 5',
+        '-a -t 172.16.40.160:80 -r 172.16.40.151:80 -g -w 1',
+        '-a -t 172.16.40.160:80 -r 172.16.40.152:80 -g -w 1',
+        '',
+      ].join('\n'),
       stderr: '',
     });
   });
 
   it('prints the same table for the backup lvs02, and an empty table for a real server', () => {
-    expect(runCli(['render', 'ipvs', '--manifests', seed, '--node', 'lvs02']).stdout).toBe(runCli(['render', 'ipvs', '--manifests', seed, '--node', 'lvs01']).stdout);
+    expect(runCli(['render', 'ipvs', '--manifests', seed, '--node', 'lvs02']).stdout).toBe(
+      runCli(['render', 'ipvs', '--manifests', seed, '--node', 'lvs01']).stdout,
+    );
     expect(runCli(['render', 'ipvs', '--manifests', seed, '--node', 'nginx01'])).toMatchObject({ code: 0, stdout: '' });
   });
 });
@@ -37,7 +44,9 @@ describe('lvs-operator render keepalived', () => {
   it("carries the seed's vrrp_instance for lvs01", () => {
     const result = runCli(['render', 'keepalived', '--manifests', seed, '--node', 'lvs01']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/vrrp_instance VI_10 \{\n\s+state MASTER\n\s+interface ens192\n\s+virtual_router_id 10\n\s+priority 100\n\s+advert_int 1\n/);
+    expect(result.stdout).toMatch(
+      /vrrp_instance VI_10 \{\n\s+state MASTER\n\s+interface ens192\n\s+virtual_router_id 10\n\s+priority 100\n\s+advert_int 1\n/,
+    );
   });
 });
 
@@ -46,7 +55,11 @@ describe('lvs-operator plan', () => {
     const result = runCli(['plan', '--manifests', seed, '--node', 'nginx02']);
     expect(result.code).toBe(0);
     const lvsNode = parse(result.stdout);
-    expect(lvsNode).toMatchObject({ apiVersion: 'lvs-operator.io/v1alpha1', kind: 'LVSNode', metadata: { name: 'nginx02' } });
+    expect(lvsNode).toMatchObject({
+      apiVersion: 'lvs-operator.io/v1alpha1',
+      kind: 'LVSNode',
+      metadata: { name: 'nginx02' },
+    });
     expect(lvsNode.spec.addresses).toEqual([{ interface: 'lo', address: '172.16.40.160/32' }]);
   });
 
@@ -69,7 +82,8 @@ describe('lvs-operator validate', () => {
 
   it('exits 1 naming the object, field and value of a bad object, and still plans the good ones', () => {
     const dir = seedWith({
-      'bad.yaml': 'apiVersion: lvs-operator.io/v1alpha1\nkind: VirtualService\nmetadata: { name: bad, namespace: default }\nspec: { address: 172.16.40.161, port: 70000 }\n',
+      'bad.yaml':
+        'apiVersion: lvs-operator.io/v1alpha1\nkind: VirtualService\nmetadata: { name: bad, namespace: default }\nspec: { address: 172.16.40.161, port: 70000 }\n',
     });
     const validate = runCli(['validate', '--manifests', dir]);
     expect(validate.code).toBe(1);
@@ -102,7 +116,11 @@ describe('usage errors exit 2', () => {
 
 describe('lvs-operator import-keepalived', () => {
   it("turns the seed's two keepalived.conf files into objects that plan to the seed's table", () => {
-    const imported = runCli(['import-keepalived', join(seedConf, 'seed-lvs01.conf'), join(seedConf, 'seed-lvs02.conf')]);
+    const imported = runCli([
+      'import-keepalived',
+      join(seedConf, 'seed-lvs01.conf'),
+      join(seedConf, 'seed-lvs02.conf'),
+    ]);
     expect(imported.code).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'lvs-import-'));
     writeFileSync(join(dir, 'imported.yaml'), imported.stdout);
@@ -111,13 +129,18 @@ describe('lvs-operator import-keepalived', () => {
     const fromImport = runCli(['render', 'ipvs', '--manifests', dir, '--node', 'lvs-01']);
     expect(fromImport.code).toBe(0);
     expect(fromImport.stdout).toBe(runCli(['render', 'ipvs', '--manifests', seed, '--node', 'lvs01']).stdout);
-    expect(runCli(['render', 'keepalived', '--manifests', dir, '--node', 'lvs-02']).stdout).toMatch(/state BACKUP\n(.*\n){2}\s+priority 90\n/);
+    expect(runCli(['render', 'keepalived', '--manifests', dir, '--node', 'lvs-02']).stdout).toMatch(
+      /state BACKUP\n(.*\n){2}\s+priority 90\n/,
+    );
   });
 
   it('exits 1 with the file and line of a keyword it refuses', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lvs-import-'));
     const file = join(dir, 'misc.conf');
-    writeFileSync(file, 'virtual_server 192.0.2.1 80 {\n  real_server 192.0.2.2 80 {\n    MISC_CHECK {\n      misc_path /bin/true\n    }\n  }\n}\n');
+    writeFileSync(
+      file,
+      'virtual_server 192.0.2.1 80 {\n  real_server 192.0.2.2 80 {\n    MISC_CHECK {\n      misc_path /bin/true\n    }\n  }\n}\n',
+    );
     const result = runCli(['import-keepalived', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}:3`);
@@ -126,7 +149,11 @@ describe('lvs-operator import-keepalived', () => {
 
 describe('the installed bin', () => {
   it('runs from dist/ and exits with the command status', () => {
-    const run = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'render', 'ipvs', '--manifests', seed, '--node', 'lvs01'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'dist/cli.js'), 'render', 'ipvs', '--manifests', seed, '--node', 'lvs01'],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('-A -t 172.16.40.160:80 -s rr -p 5');
     expect(spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'nope'], { encoding: 'utf8' }).status).toBe(2);
