@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import type { AddressPlan, TunnelPlan } from '../api/generated/lvsnode.js';
 import { normalizeIp } from '../plan/ip.js';
+import { parseIpLinks } from './ip-addr.js';
 import type { RunCommand } from './command.js';
 import { ensureKernelModule } from './modules.js';
 
@@ -46,31 +47,11 @@ export function canonicalAddress(plan: AddressPlan): AddressPlan | undefined {
   return { interface: plan.interface, address: `${normalizeIp(ip)}/${length}` };
 }
 
-interface IpAddrInfo {
-  local?: unknown;
-  prefixlen?: unknown;
-}
-interface IpLink {
-  ifname?: unknown;
-  addr_info?: IpAddrInfo[];
-}
-
-/**
- * `ip -j addr show` as (device, address/prefix) pairs, addresses canonical. Tolerates the empty
- * objects older iproute2 prints for devices a filter leaves out, and entries without an address.
- */
+/** `ip -j addr show` as (device, address/prefix) pairs, addresses canonical. */
 export function parseIpAddrJson(text: string): AddressPlan[] {
-  const links: unknown = JSON.parse(text);
-  if (!Array.isArray(links)) throw new Error('ip -j addr show: expected a JSON array');
-  const out: AddressPlan[] = [];
-  for (const link of links as IpLink[]) {
-    if (typeof link?.ifname !== 'string' || !Array.isArray(link.addr_info)) continue;
-    for (const info of link.addr_info) {
-      if (typeof info?.local !== 'string' || typeof info.prefixlen !== 'number') continue;
-      out.push({ interface: link.ifname, address: `${normalizeIp(info.local)}/${info.prefixlen}` });
-    }
-  }
-  return out;
+  return parseIpLinks(text).flatMap((link) =>
+    link.addresses.map((a) => ({ interface: link.name, address: `${normalizeIp(a.local)}/${a.prefixlen}` })),
+  );
 }
 
 export async function observeAddresses(run: RunCommand): Promise<AddressPlan[]> {

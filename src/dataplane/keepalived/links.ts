@@ -5,6 +5,7 @@
 // leaving it).
 import type { VrrpInstancePlan } from '../../api/objects.js';
 import type { RunCommand } from '../command.js';
+import { parseIpLinks } from '../ip-addr.js';
 import { runChecked } from '../command.js';
 import type { VrrpState } from './notify-fifo-line.js';
 
@@ -16,27 +17,13 @@ export interface LinkAddresses {
   addresses: string[];
 }
 
-interface IpAddrJson {
-  ifname?: unknown;
-  flags?: unknown;
-  addr_info?: { local?: unknown }[];
-}
-
 /** Parses `ip -j addr show` output. Pure. */
 export function parseIpAddrJson(json: string): LinkAddresses[] {
-  const parsed: unknown = JSON.parse(json);
-  if (!Array.isArray(parsed)) throw new Error('ip -j addr show: expected a JSON array');
-  return (parsed as IpAddrJson[]).flatMap((link) => {
-    if (typeof link.ifname !== 'string') return [];
-    const flags = Array.isArray(link.flags) ? link.flags : [];
-    return [
-      {
-        name: link.ifname,
-        up: flags.includes('UP') && flags.includes('LOWER_UP'),
-        addresses: (link.addr_info ?? []).flatMap((a) => (typeof a.local === 'string' ? [a.local.toLowerCase()] : [])),
-      },
-    ];
-  });
+  return parseIpLinks(json).map((link) => ({
+    name: link.name,
+    up: link.flags.includes('UP') && link.flags.includes('LOWER_UP'),
+    addresses: link.addresses.map((a) => a.local.toLowerCase()),
+  }));
 }
 
 /** The interface that holds `address`, if any. Pure. */
