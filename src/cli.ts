@@ -19,7 +19,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lvs-operator: ${(error as Error).message}\n${usage ? `\n${USAGE}` : ''}`);
       return usage ? 2 : 1;
     }
-    return runLocal(options);
+    const code = await runLocal(options);
+    // The agent is done once runLocal returns. A read of keepalived's notify FIFO can still sit
+    // in libuv's thread pool (opening a FIFO blocks until a writer appears) and would keep the
+    // process alive, so local mode exits explicitly.
+    process.exit(code);
   }
   const result = runCli(argv);
   process.stdout.write(result.stdout);
