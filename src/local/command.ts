@@ -13,6 +13,9 @@ import { UsageError } from '../cli/io.js';
 import { createDrivers, createHealthTracker } from './wiring.js';
 import { ManifestPlanSource } from './plan-source.js';
 
+/** How long a stop may wait for the pass in progress and keepalived's exit. */
+const STOP_TIMEOUT_MS = 15_000;
+
 const OPTIONS = {
   manifests: { type: 'string' },
   node: { type: 'string' },
@@ -100,6 +103,14 @@ export async function runLocal(options: LocalOptions): Promise<number> {
   clearTimeout(pending);
   const release = signal !== 'SIGUSR2';
   log('agent stopping', { signal, releaseVip: release });
-  await agent.stop(release);
+  // A pass in progress is let finish, but a stop must not hang on a stuck tool: after the bound
+  // the agent exits anyway (for SIGUSR2 there is nothing left to do; keepalived runs on).
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS)));
+  if (await Promise.race([agent.stop(release).then(() => false), timedOut])) {
+    log('agent stop timed out', { afterMs: STOP_TIMEOUT_MS });
+    return 1;
+  }
+  clearTimeout(timer);
   return 0;
 }
