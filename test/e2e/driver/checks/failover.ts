@@ -1,0 +1,127 @@
+// Check 5: the master goes away. (a) crash: its agent and keepalived are SIGKILLed and its link goes
+// down; (b) a connection opened before the crash goes on through the backup (IPVS connection sync);
+// (c) graceful: SIGTERM to its agent (keepalived hands over with priority 0).
+import { sleep } from '../exec.js';
+import { HeldConnection, Prober, getMany } from '../http.js';
+import { describe } from '../ipvs.js';
+import {
+  agentPid,
+  keepalivedPids,
+  setLink,
+  signalAgent,
+  startAgent,
+  statusLine,
+  waitExit,
+  waitVip,
+} from '../cluster.js';
+import { webService } from '../converge.js';
+import type { Check } from '../results.js';
+
+const rel = (t: number, zero: number) => `${t >= zero ? '+' : ''}${((t - zero) / 1000).toFixed(2)} s`;
+
+export async function crashChecks(ca: Check, cb: Check): Promise<void> {
+  const held = new HeldConnection();
+  let firstServer: string | undefined;
+  let crashed = false;
+  let stopProber: (() => Promise<unknown>) | undefined;
+  try {
+    firstServer = await held.request();
+    cb.note(`held connection (client port ${held.localPort}) first answer: ${firstServer}`);
+    // the lab's prober: a new connection every 20 ms, 300 ms timeout (resolution ~50 ms under TCG)
+    const prober = new Prober(300, 20);
+    stopProber = () => prober.stop();
+    await sleep(1500); // also lets the sync daemon send the held connection to the backup
+    const victims = [agentPid('lvs01'), ...(await keepalivedPids('lvs01'))];
+    // The link goes first, as in the lab: a dying keepalived must not get a last advert out. (Its VRRP
+    // child gets SIGTERM from the kernel when its parent dies (PR_SET_PDEATHSIG) and may send
+    // priority 0 before our SIGKILL lands: a graceful handover, not a crash.)
+    const crash = Date.now();
+    await setLink('lvs01', false);
+    const linkDownMs = Date.now() - crash;
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    crashed = true;
+    ca.note(
+      `set lvs01's link down (${linkDownMs} ms: ip(8) is slow under TCG), then SIGKILLed ${victims.join(',')} (agent, keepalived); times are from the link-down`,
+    );
+    const vipMs = await waitVip('lvs02', 20_000, false).finally(() => sleep(3000));
+    const probe = await prober.stop();
+    ca.figure('vipOnBackupAfterS', vipMs / 1000);
+    ca.figure('outageLongestGapS', probe.longestGapMs / 1000);
+    ca.figure('failedRequests', probe.failed);
+    ca.note(
+      `lvs02 holds the VIP ${rel(crash + vipMs, crash)} after the link-down; longest gap between answers ${probe.longestGapMs} ms from ${rel(probe.gapFrom, crash)}; ${probe.failed}/${probe.requests} requests failed (300 ms timeout)`,
+    );
+    const failures = prober.answers.filter((a) => !a.ok).map((a) => `${rel(a.start, crash)} ${a.error}`);
+    ca.note(`failed requests (start relative to the link-down): ${failures.join('; ') || 'none'}`);
+    ca.note(`answers by real server: ${JSON.stringify(probe.servers)}`);
+    // under TCG a lone request can miss a 300 ms timeout on a busy machine: the verdict is on the
+    // last 2 s of the probe (the takeover is long done) and on fresh requests with a 2 s timeout
+    const end = prober.answers.at(-1)?.end ?? Date.now();
+    const last = prober.answers.filter((a) => a.start > end - 2000);
+    const fresh = await getMany(4);
+    ca.note(
+      `last 2 s of the probe: ${last.filter((a) => a.ok).length}/${last.length} ok; then 4 requests: ${fresh.map((a) => (a.ok && a.server) || `FAIL(${a.error})`).join(' ')}`,
+    );
+    ca.note(`lvs02: ${describe(await webService('lvs02'))}; ${statusLine('lvs02')}`);
+    ca.expect(
+      last.length > 0 && last.every((a) => a.ok) && fresh.every((a) => a.ok),
+      'the backup serves after the takeover',
+    );
+  } finally {
+    await stopProber?.();
+    // 5b gets its verdict whatever happened to 5a
+    if (!crashed || !firstServer) {
+      cb.expect(
+        false,
+        `not tried: ${firstServer ? 'the crash did not happen (see 5a)' : 'the connection never answered'}`,
+      );
+    } else {
+      try {
+        const second = await held.request(5000);
+        cb.note(`after the crash the held connection (port ${held.localPort}) answered: ${second}`);
+        cb.expect(second === firstServer, 'the same real server answers on the held connection');
+      } catch (e) {
+        cb.expect(false, `the held connection after the crash: ${(e as Error).message}`);
+      }
+    }
+    held.close();
+  }
+}
+
+/** Brings lvs01 back after the crash: link up, a new agent; lvs01 preempts (priority 100). */
+export async function recover(c: Check): Promise<void> {
+  const start = Date.now();
+  await setLink('lvs01', true);
+  await startAgent('lvs01');
+  const ms = await waitVip('lvs01', 60_000);
+  c.figure('recoveredAfterS', (Date.now() - start) / 1000);
+  c.note(`lvs01 back (link up, new agent): holds the VIP again after ${(ms / 1000).toFixed(1)} s`);
+}
+
+export async function gracefulCheck(c: Check): Promise<void> {
+  const kaBefore = await keepalivedPids('lvs01');
+  const prober = new Prober(2000, 20);
+  const stop = Date.now();
+  try {
+    await sleep(1000);
+    const pid = signalAgent('lvs01', 'SIGTERM');
+    const sent = Date.now();
+    const vipMs = await waitVip('lvs02', 30_000);
+    c.figure('vipOnBackupAfterS', vipMs / 1000);
+    c.note(`SIGTERM: lvs02 alone holds the VIP ${(vipMs / 1000).toFixed(2)} s later`);
+    await waitExit(pid, 30_000);
+    c.figure('agentExitS', (Date.now() - sent) / 1000);
+    c.note(`the agent exited ${((Date.now() - sent) / 1000).toFixed(2)} s after SIGTERM`);
+    await sleep(3000);
+  } finally {
+    const probe = await prober.stop();
+    c.figure('longestGapS', probe.longestGapMs / 1000);
+    c.figure('failedRequests', probe.failed);
+    c.note(
+      `${probe.requests} requests (2 s timeout), ${probe.failed} failed ${probe.firstErrors.join('; ')}; longest gap ${probe.longestGapMs} ms from ${rel(probe.gapFrom, stop + 1000)}`,
+    );
+    c.expect(probe.failed === 0, 'no failed request');
+  }
+  const kaAfter = await keepalivedPids('lvs01');
+  c.note(`keepalived on lvs01 before: ${kaBefore.join(',')}, after: ${kaAfter.join(',') || 'none'}`);
+}

@@ -1,0 +1,29 @@
+# Runs INSIDE the e2e VM (vm/run.sh run-checks.sh), or directly on a host whose kernel has IPVS.
+# Needs LVS_E2E_OUT (shared output dir, holding driver.mjs) and LVS_E2E_BUNDLE (dist/lvs-operator.mjs).
+# Builds the topology, runs the driver in the client's network namespace, saves logs, tears down.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export LVS_E2E_DIR=$here
+# In the VM /tmp is the VM's own tmpfs; on a shared host every run gets a dir and a netns prefix.
+in_vm=${LVS_E2E_IN_VM:-0}
+if [ -z "${E2E_NS+x}" ]; then if [ "$in_vm" = 1 ]; then E2E_NS=""; else E2E_NS="e2e$$-"; fi; fi
+export E2E_NS
+export E2E_RUN=${E2E_RUN:-$(mktemp -d /tmp/lvs-e2e.XXXXXX)}
+mkdir -p "$E2E_RUN"
+# Pitfall: loading files over 9p is slow (a node_modules tree took 11-16 s): the agent runs from
+# the single-file esbuild bundle, copied into the VM's tmpfs.
+# A snapshot, so that a rebuild of dist/ during the run changes nothing. The bundle finds the CRDs'
+# schemas in the nearest directory above it that holds crds/ and package.json: they travel along.
+cp "$LVS_E2E_BUNDLE" "$E2E_RUN/lvs-operator.mjs"
+cp -r "$here/../../crds" "$here/../../package.json" "$E2E_RUN/"
+. "$here/topology.sh"
+echo "E2E: kernel $(uname -r), node $(node --version), $(ipvsadm --version 2>&1 | head -n 1), $(keepalived --version 2>&1 | head -n 1)"
+start=$(date +%s)
+topo_up dr
+echo "E2E: topology up in $(( $(date +%s) - start )) s"
+ip netns exec "${E2E_NS}client" node "$LVS_E2E_OUT/driver.mjs"
+status=$?
+echo "E2E: driver exit $status after $(( $(date +%s) - start )) s"
+topo_down
+[ "$in_vm" = 1 ] || rm -rf "$E2E_RUN"
+exit $status

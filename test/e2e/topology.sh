@@ -1,0 +1,116 @@
+# The seed topology in network namespaces, sourced inside the e2e VM (or on a host with IPVS):
+#
+#   client 192.0.2.10 ─┐
+#   lvs01  192.0.2.2  ─┤  bridge lvsbr0 (netns "sw")      VIP 192.0.2.100
+#   lvs02  192.0.2.3  ─┤                                  held by the VRRP master (lvs01 first)
+#   nginx01 192.0.2.11 ┤  Debian's nginx, page <h1>nginx01</h1>
+#   nginx02 192.0.2.12 ┘  Debian's nginx, page <h1>nginx02</h1>
+#
+# Every host's eth0 is a veth into the bridge. All addresses are documentation addresses that exist
+# only inside these namespaces. E2E_NS prefixes the namespace names (empty in the VM; set on a shared
+# host so that other tests' namespaces are never touched). E2E_RUN holds every file a run writes.
+E2E_NS=${E2E_NS:-}
+E2E_RUN=${E2E_RUN:-/tmp/lvs-e2e}
+NET=192.0.2
+VIP=$NET.100
+declare -A E2E_ADDR=([client]=$NET.10 [lvs01]=$NET.2 [lvs02]=$NET.3 [nginx01]=$NET.11 [nginx02]=$NET.12)
+E2E_SERVERS="lvs01 lvs02 nginx01 nginx02"
+
+host_add() { # host_add NAME -> netns NAME, eth0 with its address, plugged into the bridge
+  local n=$1 ns=$E2E_NS$1
+  ip netns add "$ns"
+  # Pitfall: bring lo up before anything else. Without it IPVS rejects destinations in the netns
+  # ("Invalid operation ... address not unicast", EINVAL) and local services do not answer.
+  ip -n "$ns" link set lo up
+  # created straight in the two namespaces: nothing passes through the host's own namespace
+  ip -n "${E2E_NS}sw" link add "v-$n" type veth peer name eth0 netns "$ns"
+  ip -n "${E2E_NS}sw" link set "v-$n" master lvsbr0 up
+  ip -n "$ns" addr add "${E2E_ADDR[$n]}/24" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+nginx_start() { # nginx_start NAME -> Debian's nginx in netns NAME, its own config, pid, logs, temp dirs
+  local n=$1 d=$E2E_RUN/nginx/$1
+  mkdir -p "$d/www"
+  echo "<h1>$n</h1>" > "$d/www/index.html"
+  # keepalive_timeout 300 s: check 5 holds one connection open across a director crash
+  cat > "$d/nginx.conf" <<EOC
+pid $d/nginx.pid;
+error_log $d/error.log;
+worker_processes 1;
+events { worker_connections 256; }
+http {
+  access_log $d/access.log;
+  client_body_temp_path $d/body; proxy_temp_path $d/proxy; fastcgi_temp_path $d/fastcgi;
+  uwsgi_temp_path $d/uwsgi; scgi_temp_path $d/scgi;
+  keepalive_timeout 300s; keepalive_requests 100000;
+  server { listen 80; root $d/www; index index.html; }
+}
+EOC
+  # -e: the error log before the config is read (the default one may not be writable)
+  ip netns exec "$E2E_NS$n" nginx -e "$d/error.log" -c "$d/nginx.conf"
+}
+
+nginx_stop() { # nginx_stop NAME -> fast shutdown, waits until the master process is gone
+  local pidfile=$E2E_RUN/nginx/$1/nginx.pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile"); kill -TERM "$pid" 2>/dev/null
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+}
+
+nat_return_path() { # NAT: the real servers answer the client through the VIP's holder (the master)
+  # One-armed NAT: client and real servers share the segment, so without this route the answer would
+  # go straight to the client with the real server's address and be dropped. The director would
+  # also send ICMP redirects ("go direct"): the real servers must ignore them.
+  local n
+  for n in nginx01 nginx02; do
+    ip netns exec "$E2E_NS$n" sysctl -qw net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.eth0.accept_redirects=0
+    ip -n "$E2E_NS$n" route replace "${E2E_ADDR[client]}/32" via "$VIP"
+  done
+}
+
+agent_start() { # agent_start HOST MANIFESTS -> the node agent of HOST, in netns HOST, in the background
+  # The only place that starts an agent: the driver calls it for every (re)start. Resync at the
+  # agent's default (10 s): manifest changes reach it through its directory watch.
+  local h=$1 d=$E2E_RUN/agents/$1
+  mkdir -p "$d/state"
+  ip netns exec "$E2E_NS$h" node "$E2E_RUN/lvs-operator.mjs" local --manifests "$2" --node "$h" \
+    --state-dir "$d/state" --resync-seconds "${LVS_E2E_RESYNC:-10}" --status-file "$d/status.json" \
+    >> "$d/agent.log" 2>&1 < /dev/null &
+  echo $! > "$d/agent.pid"   # ip netns exec execs node: this is the agent's own pid
+}
+
+netns_kill() { # netns_kill NAME -> SIGKILL every process in the netns (agents, keepalived, nginx)
+  local pids; pids=$(ip netns pids "$E2E_NS$1" 2>/dev/null)
+  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+}
+
+servers_down() { # deletes the directors and real servers (the client and the bridge stay)
+  local n
+  for n in $E2E_SERVERS; do netns_kill "$n"; done
+  sleep 0.2
+  for n in $E2E_SERVERS; do ip netns del "$E2E_NS$n" 2>/dev/null; ip -n "${E2E_NS}sw" link del "v-$n" 2>/dev/null; done
+  rm -rf "$E2E_RUN/agents" "$E2E_RUN/nginx"
+  ip -n "${E2E_NS}client" neigh flush dev eth0 2>/dev/null || true   # stale MACs of the old hosts
+}
+
+servers_up() { # servers_up dr|nat|tun -> directors and real servers with nginx running (no agents)
+  local n
+  for n in $E2E_SERVERS; do host_add "$n"; done
+  for n in nginx01 nginx02; do nginx_start "$n"; done
+  [ "$1" != nat ] || nat_return_path
+}
+
+topo_up() { # topo_up dr|nat|tun -> the whole topology
+  # nginx's workers run as nobody: the pages under E2E_RUN (mktemp -d: mode 700) must be readable
+  mkdir -p "$E2E_RUN"; chmod 755 "$E2E_RUN"
+  ip netns add "${E2E_NS}sw"; ip -n "${E2E_NS}sw" link set lo up
+  ip -n "${E2E_NS}sw" link add lvsbr0 type bridge; ip -n "${E2E_NS}sw" link set lvsbr0 up
+  host_add client
+  servers_up "$1"
+}
+
+topo_down() {
+  servers_down; netns_kill client; netns_kill sw
+  ip netns del "${E2E_NS}client" 2>/dev/null; ip netns del "${E2E_NS}sw" 2>/dev/null; true
+}
