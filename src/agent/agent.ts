@@ -31,6 +31,7 @@ export interface AgentOptions {
 export class NodeAgent {
   private spec: LVSNodeSpec = {};
   private queue: Promise<void> = Promise.resolve();
+  private pendingPass: Promise<void> | undefined;
   private errors: string[] = [];
   private lastStatusJson = '';
   private ipvsDigest = '';
@@ -39,9 +40,19 @@ export class NodeAgent {
     o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
   }
 
-  /** A full pass: re-read the plan and converge everything. */
+  /**
+   * A full pass: re-read the plan and converge everything. Level-triggered, so a pass already
+   * waiting to start serves every request made meanwhile: resyncs and watch events never pile up
+   * behind a slow pass (and a stop never waits for a backlog of them).
+   */
   reconcile(): Promise<void> {
-    return this.enqueue(() => this.fullPass());
+    if (this.pendingPass) return this.pendingPass;
+    const pass = this.enqueue(async () => {
+      this.pendingPass = undefined;
+      await this.fullPass();
+    });
+    this.pendingPass = pass;
+    return pass;
   }
 
   /** Stops the loop. release=true hands the VIP over (keepalived sends priority 0); false leaves keepalived running for a new agent to adopt. */

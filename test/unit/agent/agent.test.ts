@@ -53,7 +53,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
   const calls: string[] = [];
   const reports: LVSNodeStatus[] = [];
   const health = new FakeHealth();
-  const current = { spec: initialSpec };
+  const current = { spec: initialSpec, reads: 0 };
   const drivers: AgentDrivers = {
     loadModule: async (name) => void calls.push(`modprobe ${name}`),
     sysctls: async (desired, originals) => {
@@ -77,7 +77,12 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
     new NodeAgent({
       nodeName: 'lvs01',
       stateDir,
-      plan: { read: () => ({ spec: current.spec, messages: [] }) },
+      plan: {
+        read: () => {
+          current.reads += 1;
+          return { spec: current.spec, messages: [] };
+        },
+      },
       drivers,
       health,
       state: s,
@@ -189,5 +194,19 @@ describe('the node agent loop', () => {
     await agent.reconcile();
     expect(kernel.batches).toHaveLength(0);
     expect(calls).toEqual(['addresses 1', 'sysctls 0']);
+  });
+});
+
+describe('passes requested while one is waiting', () => {
+  it('collapse into one: resyncs never pile up behind a slow pass', async () => {
+    const { agent, current } = setup(seedPlan);
+    await agent.reconcile();
+    const running = agent.reconcile(); // queued behind nothing: starts at once
+    await Promise.resolve();
+    await Promise.resolve();
+    const waiting = [agent.reconcile(), agent.reconcile(), agent.reconcile()];
+    await Promise.all([running, ...waiting]);
+    expect(current.reads).toBeLessThanOrEqual(3);
+    expect(current.reads).toBeGreaterThanOrEqual(2);
   });
 });
