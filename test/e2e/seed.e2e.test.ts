@@ -9,15 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NAMES } from './driver/names.js';
-
-interface CheckResult {
-  id: string;
-  name: string;
-  ok: boolean;
-  details: string;
-  figures: Record<string, number | string>;
-  seconds: number;
-}
+import type { CheckResult } from './driver/results.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const enabled = process.env.LVS_E2E === '1';

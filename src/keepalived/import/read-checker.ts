@@ -2,6 +2,7 @@
 // inhibit_on_failure and virtualhost be set on the virtual_server, the real_server or the checker,
 // each level defaulting the next. The result is the effective check with every value explicit,
 // because keepalived's defaults are not lvs-operator's.
+import type { HealthCheckOverride } from '../../api/objects.js';
 import type { Problems, SourceLocation } from './errors.js';
 import type { ConfigNode } from './parser.js';
 import {
@@ -15,21 +16,9 @@ import {
   readSeconds,
 } from './statements.js';
 
-export type CheckType = 'TCP' | 'HTTP' | 'HTTPS' | 'None';
-
 /** The effective check of one real server, in the CRD's terms (no port = the real server's port). */
-export interface CheckConf {
-  type: CheckType;
-  port?: number;
-  path?: string;
-  host?: string;
-  expectedStatus?: number;
-  interval?: number;
-  timeout?: number;
-  retries?: number;
-  retryDelay?: number;
-  onFailure?: 'Inhibit' | 'Remove';
-}
+export type CheckConf = HealthCheckOverride & { type: CheckType };
+export type CheckType = NonNullable<HealthCheckOverride['type']>;
 
 /** Settings one level hands down to the next. */
 export interface CheckSettings {

@@ -393,3 +393,17 @@ describe('VRRP authentication and connection sync', () => {
     expect(plan(objects({ nodes, virtualServices: [b] })).nodes.get('d1')!.connectionSync).toBeUndefined();
   });
 });
+
+describe("the planner's own fallbacks", () => {
+  it('equal the CRD defaults, so objects that skipped the API server plan the same', async () => {
+    const { validateObjects } = await import('../../../src/api/validate/index.js');
+    const bare = virtualService('v', { address: '192.0.2.100', port: 80 });
+    delete bare.spec.healthCheck;
+    delete bare.spec.vrrp;
+    delete bare.spec.connectionSync;
+    const nodes = [director('d1', '192.0.2.1')];
+    const rs = realServer('r', 'v', { address: '192.0.2.11' });
+    const defaulted = validateObjects([structuredClone(bare), structuredClone(rs), ...nodes]).valid;
+    expect(plan(objects({ nodes, virtualServices: [bare], realServers: [rs] })).nodes).toEqual(plan(defaulted).nodes);
+  });
+});
