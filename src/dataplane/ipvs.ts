@@ -43,6 +43,17 @@ export class IpvsDriver {
       .map((l) => l.trim())
       .filter(Boolean);
     if (batch.code !== 0) errors.push(`ipvsadm -R exited ${batch.code}`);
-    return { applied, failed, errors: failed.length ? errors : [], actual };
+    return { applied, failed, errors: failed.length ? explainFailures(failed, errors) : [], actual };
   }
+}
+
+/**
+ * ipvsadm's complaint for a scheduler the kernel lacks names neither the scheduler nor the line
+ * ("Scheduler or persistence engine not found"; Debian's 6.1 kernel has no twos): say which.
+ */
+export function explainFailures(failed: readonly string[], errors: readonly string[]): string[] {
+  if (!errors.some((e) => /Scheduler or persistence engine not found/i.test(e))) return [...errors];
+  const schedulers = new Set(failed.flatMap((line) => /^-[AE] .* -s (\S+)/.exec(line)?.[1] ?? []));
+  const missing = [...schedulers].map((s) => `the kernel has no IPVS scheduler ${s} (module ip_vs_${s})`);
+  return [...missing, ...errors];
 }

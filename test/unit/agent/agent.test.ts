@@ -155,11 +155,22 @@ describe('the node agent loop', () => {
 
   it('reports a line the kernel refused, and the applied generation stays behind', async () => {
     const { agent, kernel, reports } = setup(seedPlan);
-    kernel.refuse = (line) => line.includes('172.16.40.152');
+    kernel.refuse = (line) => line.includes('172.16.40.152') && 'Memory allocation problem';
     await agent.reconcile();
     expect(reports.at(-1)!.lastError).toMatch(/ipvs: did not take: -a -t 172.16.40.160:80 -r 172.16.40.152:80 -g -w 1/);
     expect(reports.at(-1)!.appliedGeneration).toBe(0);
     expect(reports.at(-1)!.conditions![0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'ApplyFailed' });
+  });
+
+  it("names a scheduler the kernel lacks (Debian 6.1 has no twos) instead of ipvsadm's vague complaint", async () => {
+    const twos = structuredClone(seedPlan);
+    twos.ipvs!.services![0]!.scheduler = 'twos';
+    const { agent, kernel, reports } = setup(twos);
+    // What the real ipvsadm -R printed in the VM for `-A ... -s twos` (exit 0, other lines applied).
+    kernel.refuse = (line) => line.includes('-s twos') && 'Scheduler or persistence engine not found';
+    await agent.reconcile();
+    expect(reports.at(-1)!.lastError).toContain('the kernel has no IPVS scheduler twos (module ip_vs_twos)');
+    expect(table(kernel)).toBe(foreignService);
   });
 
   it('goes on with the other drivers when one throws', async () => {

@@ -9,8 +9,8 @@ import { renderSave } from '../../../src/ipvs/save-format.js';
 export class FakeIpvsKernel {
   table: IpvsTable = { services: [] };
   readonly batches: string[][] = [];
-  /** Lines the "kernel" refuses, as ipvsadm -R would: reported on stderr, the rest applied, exit 0. */
-  refuse: (line: string) => boolean = () => false;
+  /** Lines the "kernel" refuses, as ipvsadm -R would: its message on stderr, the rest applied, exit 0. */
+  refuse: (line: string) => string | false = () => false;
 
   run: RunCommand = async (argv, options): Promise<CommandOutput> => {
     const cmd = argv.join(' ');
@@ -20,11 +20,17 @@ export class FakeIpvsKernel {
       this.batches.push(lines);
       let stderr = '';
       for (const line of lines) {
-        if (this.refuse(line)) {
-          stderr += `Memory allocation problem\n`;
+        const refusal = this.refuse(line);
+        if (refusal) {
+          stderr += `${refusal}\n`;
           continue;
         }
-        this.table = applyRestoreLines(this.table, [line]);
+        try {
+          this.table = applyRestoreLines(this.table, [line]);
+        } catch (error) {
+          // Like ipvsadm -R after a kernel error ("Service not defined"): report it and go on.
+          stderr += `${(error as Error).message}\n`;
+        }
       }
       return { code: 0, stdout: '', stderr };
     }
