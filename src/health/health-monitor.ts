@@ -97,14 +97,7 @@ export class HealthMonitor {
 
   /** The LVSNode status shape, in plan order; `weight` is left to the agent, which knows the kernel's. */
   snapshot(): DestinationHealth[] {
-    return [...this.entries.values()].map((entry) => ({
-      service: entry.service,
-      owner: entry.destination.owner,
-      address: entry.destination.address,
-      port: entry.destination.port,
-      healthy: entry.monitor.up,
-      message: entry.monitor.message,
-    }));
+    return [...this.entries.values()].map(healthOf);
   }
 
   /** Calls `listener` synchronously on every UP/DOWN transition. Returns the way to unsubscribe. */
@@ -122,15 +115,7 @@ export class HealthMonitor {
   private emit(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
-    const change: HealthChange = {
-      key,
-      service: entry.service,
-      owner: entry.destination.owner,
-      address: entry.destination.address,
-      port: entry.destination.port,
-      healthy: entry.monitor.up,
-      message: entry.monitor.message,
-    };
+    const change: HealthChange = { key, ...healthOf(entry) };
     for (const listener of [...this.listeners]) {
       try {
         listener(change);
@@ -146,4 +131,16 @@ function checkSettings(check: HealthCheckPlan): string {
   if (check.type === 'None') return 'None';
   const { type, port, path, host, expectedStatus, interval, timeout, retries, retryDelay } = check;
   return JSON.stringify([type, port, path, host, expectedStatus, interval, timeout, retries, retryDelay]);
+}
+
+/** One destination's health as the status reports it and listeners receive it. */
+function healthOf(entry: Entry): Omit<HealthChange, 'key'> {
+  return {
+    service: entry.service,
+    owner: entry.destination.owner,
+    address: entry.destination.address,
+    port: entry.destination.port,
+    healthy: entry.monitor.up,
+    message: entry.monitor.message,
+  };
 }
