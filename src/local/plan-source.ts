@@ -40,19 +40,23 @@ export class ManifestPlanSource {
     const validKeys = new Set(valid.map(keyOf));
     const presentKeys = new Set(loaded.objects.map(keyOf));
     const brokenFiles = new Set(loaded.errors.map((e) => e.file).filter((f): f is string => f !== undefined));
+    let kept = 0;
     for (const [key, object] of this.lastGood) {
       if (validKeys.has(key)) continue;
       const rejected = presentKeys.has(key);
       const fileBroke = brokenFiles.has(sourceOf(object)?.file ?? '');
       if (rejected || fileBroke) {
         valid.push(object);
+        kept += 1;
         messages.push(`${key}: keeping its last valid version until the errors above are fixed`);
       }
     }
     this.lastGood.clear();
     for (const object of valid) this.lastGood.set(keyOf(object), object);
 
-    const set = validateObjects(valid).valid;
+    // Kept versions are checked again beside today's objects (they may clash with them); without
+    // any, the first validation already gave the set, and a resync does not pay for it twice.
+    const set = kept ? validateObjects(valid).valid : checked.valid;
     const result = plan(set, this.allocations);
     this.allocations = result.allocations;
     messages.push(...result.problems.map(formatProblem));
