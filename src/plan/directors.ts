@@ -1,5 +1,6 @@
 // Which Nodes direct a VirtualService, and the facts about a Node the planner needs.
 import { isIPv4, isIPv6 } from 'node:net';
+import { normalizeIp } from './ip.js';
 import {
   DIRECTOR_LABEL,
   INTERFACE_ANNOTATION,
@@ -23,6 +24,12 @@ export function nodeAddress(node: KubeNode, like?: string): string | undefined {
   const internal = (node.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
   const sameFamily = like === undefined ? internal : internal.filter((a) => sameIpFamily(a, like));
   return sameFamily[0];
+}
+
+/** Whether the Node has this address among its InternalIPs (any spelling of it). */
+export function hasInternalIp(node: KubeNode, address: string): boolean {
+  const wanted = normalizeIp(address);
+  return (node.status?.addresses ?? []).some((a) => a.type === 'InternalIP' && normalizeIp(a.address) === wanted);
 }
 
 /** The L2 segment a Node is on (its lvs-operator.io/l2-segment label, else "default"). */

@@ -16,7 +16,7 @@ import {
   type VrrpInstancePlan,
 } from '../api/objects.js';
 import { buildDestination, resolveRealServerAddress } from './destinations.js';
-import { compareNames, nodeAddress, nodeInterface } from './directors.js';
+import { compareNames, hasInternalIp, nodeAddress, nodeInterface } from './directors.js';
 import { hostPrefix, normalizeIp } from './ip.js';
 import type { PlanProblem } from './problems.js';
 import { directRoutingRealServerSysctls, directorSysctls, TUNNEL_DEVICE, tunnelRealServerSysctls } from './sysctls.js';
@@ -231,11 +231,7 @@ function prepareRealServerNodes(
   for (const rs of realServers) {
     const node = rs.spec.nodeName
       ? nodes.find((n) => n.metadata.name === rs.spec.nodeName)
-      : nodes.find((n) =>
-          (n.status?.addresses ?? []).some(
-            (a) => a.type === 'InternalIP' && normalizeIp(a.address) === normalizeIp(rs.spec.address ?? ''),
-          ),
-        );
+      : nodes.find((n) => hasInternalIp(n, rs.spec.address ?? ''));
     if (!node || rs.spec.prepareNode === false) continue;
     const name = node.metadata.name ?? '';
     if (directorNames.has(name)) {

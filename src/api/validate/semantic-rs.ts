@@ -1,5 +1,6 @@
 // Checks on RealServers against their VirtualService, the Nodes and each other. RealServers are
 // taken in namespace/name order; of two with the same address:port the first stays.
+import { hasInternalIp } from '../../plan/directors.js';
 import { objectRef, type KubeNode, type RealServer, type VirtualService } from '../objects.js';
 import { nodeAddress, selectDirectors } from '../../plan/directors.js';
 import type { ValidationError } from './errors.js';
@@ -122,11 +123,7 @@ function checkOne(
     );
   }
   if (mode === 'NAT') {
-    const director = directorsOf(vs).find(
-      (d) =>
-        d.metadata.name === spec.nodeName ||
-        (d.status?.addresses ?? []).some((a) => a.type === 'InternalIP' && sameIp(a.address, address)),
-    );
+    const director = directorsOf(vs).find((d) => d.metadata.name === spec.nodeName || hasInternalIp(d, address));
     if (director) {
       out.push(
         issue(
