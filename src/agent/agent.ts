@@ -5,7 +5,9 @@
 // stop the others; its error goes into the status and the next pass tries again.
 import { createHash } from 'node:crypto';
 import type { LVSNodeSpec, LVSNodeStatus } from '../api/objects.js';
-import { serviceKey } from '../ipvs/model.js';
+import { keepDraining, removalCandidates } from '../ipvs/drain.js';
+import { tableFromPlan } from '../ipvs/from-plan.js';
+import { serviceKey, type IpvsTable } from '../ipvs/model.js';
 import { renderSave } from '../ipvs/save-format.js';
 import type { AgentDrivers } from './drivers.js';
 import { writeState, type AgentState } from './state.js';
@@ -26,7 +28,11 @@ export interface AgentOptions {
   report: (status: LVSNodeStatus) => void;
   log?: (event: string, fields: Record<string, unknown>) => void;
   now?: () => Date;
+  /** How long a removed destination may drain before it goes anyway (default 300 s). */
+  drainTimeoutMs?: number;
 }
+
+export const DEFAULT_DRAIN_TIMEOUT_MS = 300_000;
 
 export class NodeAgent {
   private spec: LVSNodeSpec = {};
@@ -35,6 +41,9 @@ export class NodeAgent {
   private errors: string[] = [];
   private lastStatusJson = '';
   private ipvsDigest = '';
+  /** Destinations kept at weight 0 until their connections end (drain.ts), since when. In memory:
+   * a new agent starts their timeout again. */
+  private drainingSince = new Map<string, number>();
 
   constructor(private readonly o: AgentOptions) {
     o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
@@ -135,7 +144,7 @@ export class NodeAgent {
   private async convergeIpvs(): Promise<void> {
     const desired = this.o.health.table(this.spec.ipvs?.services ?? []);
     const owned = new Set(this.o.state.ownedServices);
-    const result = await this.o.drivers.ipvs.converge(desired, owned);
+    const result = await this.o.drivers.ipvs.converge(desired, owned, (actual, wanted) => this.drain(actual, wanted));
     const desiredKeys = desired.services.map(serviceKey);
     const actualKeys = new Set(result.actual.services.map(serviceKey));
     // Owned from now on: what we want, and what we wanted to delete but is still there.
@@ -151,6 +160,31 @@ export class NodeAgent {
       this.errors.push(
         `ipvs: did not take: ${result.failed.join('; ')}${result.errors.length ? ` (${result.errors.join('; ')})` : ''}`,
       );
+  }
+
+  /** Keeps destinations that left the plan at weight 0 while they still have connections. */
+  private async drain(actual: IpvsTable, desired: IpvsTable): Promise<IpvsTable> {
+    const planned = tableFromPlan(this.spec);
+    if (removalCandidates(desired, planned, actual).length === 0) {
+      this.drainingSince.clear();
+      return desired;
+    }
+    const before = new Set(this.drainingSince.keys());
+    const result = keepDraining({
+      desired,
+      planned,
+      actual,
+      connections: await this.o.drivers.ipvs.connectionCounts(),
+      drainingSince: this.drainingSince,
+      now: (this.o.now ?? (() => new Date()))().getTime(),
+      timeoutMs: this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+    });
+    this.drainingSince = result.draining;
+    const started = [...result.draining.keys()].filter((k) => !before.has(k));
+    const ended = [...before].filter((k) => !result.draining.has(k));
+    if (started.length) this.o.log?.('draining', { destinations: started });
+    if (ended.length) this.o.log?.('drained', { destinations: ended });
+    return result.desired;
   }
 
   private report(): void {

@@ -25,7 +25,14 @@ export interface AgentDrivers {
     tunnels: TunnelPlan[],
     owned: AddressPlan[],
   ): Promise<{ owned: AddressPlan[]; errors: { interface: string; address?: string; message: string }[] }>;
-  ipvs: { converge(desired: IpvsTable, owned: Set<string>): Promise<IpvsConvergeResult> };
+  ipvs: {
+    converge(
+      desired: IpvsTable,
+      owned: Set<string>,
+      adjust?: (actual: IpvsTable, desired: IpvsTable) => Promise<IpvsTable>,
+    ): Promise<IpvsConvergeResult>;
+    connectionCounts(): Promise<Map<string, number>>;
+  };
   syncDaemons(wanted: { interface: string; syncID: number } | undefined): Promise<unknown>;
   vrrp: VrrpDriver;
 }

@@ -10,9 +10,12 @@ Commands:
   render keepalived --manifests DIR --node NAME
       Print the node's keepalived.conf (VRRP only).
   local --manifests DIR --node NAME --state-dir DIR [--status-file FILE] [--resync-seconds 10]
+        [--drain-timeout-seconds 300]
       Run the node agent from files: plan for NAME and apply it (IPVS, keepalived VRRP, sysctls,
       addresses, health checks) on every change of DIR and every resync. SIGTERM/SIGINT stop it and
       hand the VIP over; SIGUSR2 stops it leaving keepalived and the data plane for the next agent.
+      A real server removed from the plan stays at weight 0 while it has connections, for at most
+      the drain timeout.
   import-keepalived FILE... [--node NAME] [--namespace NS]
       Turn keepalived.conf files (one per director) into Nodes, Secrets, VirtualServices and RealServers.
 

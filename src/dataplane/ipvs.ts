@@ -5,6 +5,7 @@
 // its stderr is kept for the report.
 import { diffTables } from '../ipvs/diff.js';
 import type { IpvsTable } from '../ipvs/model.js';
+import { parseConnectionCounts } from '../ipvs/list-format.js';
 import { parseSave } from '../ipvs/save-format.js';
 import { runChecked, runCommand, type RunCommand } from './command.js';
 
@@ -25,14 +26,25 @@ export class IpvsDriver {
     return parseSave(await runChecked(this.run, ['ipvsadm', '-S', '-n'])).table;
   }
 
+  /** Active + inactive connections per destination (drain.ts's drainKey). */
+  async connectionCounts(): Promise<Map<string, number>> {
+    return parseConnectionCounts(await runChecked(this.run, ['ipvsadm', '-L', '-n']));
+  }
+
   /**
    * Converges the services in `desired` (and deletes the `owned` ones no longer desired); every
    * other service in the kernel (kube-proxy's, a user's) is left as it is. Never flushes.
+   * `adjust` may change the desired table once the actual one is known (destinations draining).
    */
-  async converge(desired: IpvsTable, owned: Set<string>): Promise<IpvsConvergeResult> {
+  async converge(
+    wanted: IpvsTable,
+    owned: Set<string>,
+    adjust?: (actual: IpvsTable, desired: IpvsTable) => Promise<IpvsTable>,
+  ): Promise<IpvsConvergeResult> {
     // `ipvsadm -S` never prints thresholds, so they cannot be compared (see diff.ts).
     const options = { owned, actualLacksThresholds: true };
     const before = await this.observe();
+    const desired = adjust ? await adjust(before, wanted) : wanted;
     const applied = diffTables(before, desired, options);
     if (applied.length === 0) return { applied, failed: [], errors: [], actual: before };
     const batch = await this.run(['ipvsadm', '-R'], { input: applied.join('\n') + '\n' });

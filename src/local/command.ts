@@ -22,6 +22,7 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   'status-file': { type: 'string' },
   'resync-seconds': { type: 'string', default: '10' },
+  'drain-timeout-seconds': { type: 'string', default: '300' },
 } as const;
 
 export interface LocalOptions {
@@ -30,6 +31,7 @@ export interface LocalOptions {
   stateDir: string;
   statusFile: string;
   resyncSeconds: number;
+  drainTimeoutSeconds: number;
 }
 
 export function parseLocalArgs(argv: string[]): LocalOptions {
@@ -43,6 +45,12 @@ export function parseLocalArgs(argv: string[]): LocalOptions {
   if (!Number.isFinite(resyncSeconds) || resyncSeconds < 1) {
     throw new UsageError(`--resync-seconds must be a number >= 1 (got ${values['resync-seconds']})`);
   }
+  const drainTimeoutSeconds = Number(values['drain-timeout-seconds']);
+  if (!Number.isInteger(drainTimeoutSeconds) || drainTimeoutSeconds < 0) {
+    throw new UsageError(
+      `--drain-timeout-seconds must be a whole number >= 0 (got ${values['drain-timeout-seconds']})`,
+    );
+  }
   const stateDir = need(values['state-dir'], '--state-dir DIR');
   return {
     manifests: need(values.manifests, '--manifests DIR'),
@@ -50,6 +58,7 @@ export function parseLocalArgs(argv: string[]): LocalOptions {
     stateDir,
     statusFile: values['status-file'] ?? `${stateDir}/status.json`,
     resyncSeconds,
+    drainTimeoutSeconds,
   };
 }
 
@@ -83,6 +92,7 @@ export async function runLocal(options: LocalOptions): Promise<number> {
     state,
     report: (status) => writeStatus(options.statusFile, status),
     log,
+    drainTimeoutMs: options.drainTimeoutSeconds * 1000,
   });
   log('agent starting', { node: options.node, manifests: options.manifests });
   await agent.reconcile();

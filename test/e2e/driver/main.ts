@@ -25,6 +25,7 @@ import {
   topologyCheck,
   waitNoPersistence,
 } from './checks/dr.js';
+import { drainCheck, restoreAfterDrain, schedulerCheck } from './checks/drain.js';
 import { crashChecks, gracefulCheck, recover } from './checks/failover.js';
 import { addForeignServices, foreignChanges } from './checks/foreign.js';
 import { healthCheck } from './checks/health.js';
@@ -67,7 +68,7 @@ async function drPhase(): Promise<void> {
   const snapshot = await addForeignServices();
   const failed = await startVariant('seed-dr', DR);
   if (failed) {
-    notRun(['1', '2', '3a', '3b', '4', '5a', '5b', '5c', '6', '8'], failed);
+    notRun(['1', '2', '3a', '3b', '4', '5a', '5b', '5c', '6', '8', '10', '11'], failed);
     return;
   }
   await check('1', (c) => masterAndBackupCheck(c, DR));
@@ -82,6 +83,10 @@ async function drPhase(): Promise<void> {
   if (c4.notes.length > 0) results.record('4', NAMES['4']!, c4);
   else results.notRun('4', NAMES['4']!, 'see 3a');
   await check('6', healthCheck);
+  await check('10', drainCheck);
+  await check('11', schedulerCheck);
+  await restoreAfterDrain();
+  await waitConverged(DR_NO_PERSISTENCE, 60_000).catch((e: Error) => log(`after check 10/11: ${e.message}`));
   await check('8', restartCheck);
   if (!alive(agentPid('lvs01'))) {
     log('check 8 left lvs01 without an agent: starting one for check 5');
@@ -96,7 +101,7 @@ async function drPhase(): Promise<void> {
     await recover(c); // brings lvs01 back for 5c
   });
   await check('5c', gracefulCheck);
-  await foreignAfter('DR phase (checks 1-6, 8)', snapshot);
+  await foreignAfter('DR phase (checks 1-6, 8, 10, 11)', snapshot);
 }
 
 async function modePhase(mode: 'nat' | 'tun'): Promise<void> {

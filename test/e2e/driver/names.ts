@@ -14,5 +14,7 @@ export const NAMES: Record<string, string> = {
   '7a': '7a. NAT mode serves the client through the VIP',
   '7b': '7b. TUN mode serves the client through the VIP',
   '8': '8. agent restart on the master (SIGUSR2, then a new agent) under a request loop: no failed request, the VIP stays, the IPVS table is unchanged',
+  '10': '10. graceful drain: a real server at weight 0, then removed, gets no new connection while an established one goes on; a persistent client moves to the other; the removed one leaves the table once its connections end',
+  '11': '11. a scheduler the kernel lacks (twos on Debian 6.1) is reported by name in the status, and the other service on the VIP goes on serving',
   '9': '9. an IPVS service the agent does not own (added by hand on the directors) is left untouched',
 };

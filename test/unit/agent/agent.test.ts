@@ -54,6 +54,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
   const reports: LVSNodeStatus[] = [];
   const health = new FakeHealth();
   const current = { spec: initialSpec, reads: 0 };
+  const clock = { ms: 0 };
   const drivers: AgentDrivers = {
     loadModule: async (name) => void calls.push(`modprobe ${name}`),
     sysctls: async (desired, originals) => {
@@ -87,7 +88,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
       health,
       state: s,
       report: (status) => reports.push(status),
-      now: () => new Date(0),
+      now: () => new Date(clock.ms),
     });
   const agent = make(state ?? readState(stateDir));
   return {
@@ -99,6 +100,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
     current,
     drivers,
     stateDir,
+    clock,
     restart: () => make(readState(stateDir)),
   };
 }
@@ -205,6 +207,60 @@ describe('the node agent loop', () => {
     await agent.reconcile();
     expect(kernel.batches).toHaveLength(0);
     expect(calls).toEqual(['addresses 1', 'sysctls 0']);
+  });
+});
+
+describe('removing a real server from the plan (graceful drain)', () => {
+  const without151 = (spec: LVSNodeSpec): LVSNodeSpec => {
+    const services = spec.ipvs!.services!.map((svc) => ({
+      ...svc,
+      destinations: svc.destinations.filter((d) => d.address !== '172.16.40.151'),
+    }));
+    return { ...spec, ipvs: { ...spec.ipvs, services } };
+  };
+
+  it('keeps it at weight 0 while it has connections, and removes it once they are gone', async () => {
+    const { agent, kernel, current } = setup(seedPlan);
+    await agent.reconcile();
+    kernel.connections.set('172.16.40.151:80', 3);
+    current.spec = without151(seedPlan);
+    await agent.reconcile();
+    expect(table(kernel)).toContain('-a -t 172.16.40.160:80 -r 172.16.40.151:80 -g -w 0');
+    kernel.connections.set('172.16.40.151:80', 0);
+    await agent.reconcile();
+    expect(table(kernel)).not.toContain('172.16.40.151');
+    expect(table(kernel)).toContain('172.16.40.152:80');
+  });
+
+  it('removes it at once when it has no connection', async () => {
+    const { agent, kernel, current } = setup(seedPlan);
+    await agent.reconcile();
+    current.spec = without151(seedPlan);
+    await agent.reconcile();
+    expect(table(kernel)).not.toContain('172.16.40.151');
+  });
+
+  it('removes it when the drain timeout has passed, connections or not', async () => {
+    const { agent, kernel, current, clock } = setup(seedPlan);
+    await agent.reconcile();
+    kernel.connections.set('172.16.40.151:80', 3);
+    current.spec = without151(seedPlan);
+    await agent.reconcile();
+    clock.ms = 299_000;
+    await agent.reconcile();
+    expect(table(kernel)).toContain('172.16.40.151:80 -g -w 0');
+    clock.ms = 300_000;
+    await agent.reconcile();
+    expect(table(kernel)).not.toContain('172.16.40.151');
+  });
+
+  it('does not drain a real server its health check removed: it is dead, and so are its connections', async () => {
+    const { agent, kernel, health } = setup(seedPlan);
+    await agent.reconcile();
+    kernel.connections.set('172.16.40.151:80', 3);
+    health.fail('172.16.40.151');
+    await agent.reconcile();
+    expect(table(kernel)).not.toContain('172.16.40.151');
   });
 });
 

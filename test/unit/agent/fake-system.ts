@@ -11,10 +11,13 @@ export class FakeIpvsKernel {
   readonly batches: string[][] = [];
   /** Lines the "kernel" refuses, as ipvsadm -R would: its message on stderr, the rest applied, exit 0. */
   refuse: (line: string) => string | false = () => false;
+  /** Connections per destination `address:port` (every service), for `ipvsadm -L -n`. */
+  connections = new Map<string, number>();
 
   run: RunCommand = async (argv, options): Promise<CommandOutput> => {
     const cmd = argv.join(' ');
     if (cmd === 'ipvsadm -S -n') return { code: 0, stdout: renderSave(this.table), stderr: '' };
+    if (cmd === 'ipvsadm -L -n') return { code: 0, stdout: this.listing(), stderr: '' };
     if (cmd === 'ipvsadm -R') {
       const lines = (options?.input ?? '').split('\n').filter(Boolean);
       this.batches.push(lines);
@@ -36,4 +39,21 @@ export class FakeIpvsKernel {
     }
     throw new Error(`unexpected command ${cmd}`);
   };
+
+  /** ipvsadm's default listing; all connections counted as inactive. */
+  private listing(): string {
+    const lines = [
+      'IP Virtual Server version 1.2.1 (size=4096)',
+      'Prot LocalAddress:Port Scheduler Flags',
+      '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+    ];
+    for (const s of this.table.services) {
+      lines.push(`${s.protocol}  ${s.address}:${s.port} ${s.scheduler}`);
+      for (const d of s.destinations) {
+        const n = this.connections.get(`${d.address}:${d.port}`) ?? 0;
+        lines.push(`  -> ${`${d.address}:${d.port}`.padEnd(28)} Route   ${d.weight}      0          ${n}`);
+      }
+    }
+    return lines.join('\n') + '\n';
+  }
 }
