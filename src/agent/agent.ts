@@ -4,7 +4,7 @@
 // change. Reconciles never overlap: each waits for the one before. One failing driver does not
 // stop the others; its error goes into the status and the next pass tries again.
 import { createHash } from 'node:crypto';
-import type { LVSNodeSpec, LVSNodeStatus } from '../api/objects.js';
+import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../api/objects.js';
 import { keepDraining, removalCandidates } from '../ipvs/drain.js';
 import { tableFromPlan } from '../ipvs/from-plan.js';
 import { serviceKey, type IpvsTable } from '../ipvs/model.js';
@@ -12,6 +12,7 @@ import { renderSave } from '../ipvs/save-format.js';
 import type { AgentDrivers } from './drivers.js';
 import { writeState, type AgentState } from './state.js';
 import type { HealthTracker } from './health.js';
+import { keepRetiring, type Retiring } from './retiring.js';
 
 export interface PlanReader {
   read(): { spec: LVSNodeSpec; messages: string[] };
@@ -34,6 +35,14 @@ export interface AgentOptions {
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 300_000;
 
+/** What was applied last of one kind, and which of it is retiring since when. In memory: a new
+ * agent has nothing retiring (it removes at once what its first plan lacks and it owns). */
+interface RetiringSet<T> {
+  applied: T[];
+  since: Map<string, Retiring<T>>;
+}
+const retiringSet = <T>(): RetiringSet<T> => ({ applied: [], since: new Map() });
+
 export class NodeAgent {
   private spec: LVSNodeSpec = {};
   private queue: Promise<void> = Promise.resolve();
@@ -44,9 +53,17 @@ export class NodeAgent {
   /** Destinations kept at weight 0 until their connections end (drain.ts), since when. In memory:
    * a new agent starts their timeout again. */
   private drainingSince = new Map<string, number>();
+  /** A real server's VIPs, tunnels and sysctls that left the plan, kept while directors drain it (retiring.ts). */
+  private readonly retiring = {
+    addresses: retiringSet<AddressPlan>(),
+    tunnels: retiringSet<TunnelPlan>(),
+    sysctls: retiringSet<SysctlPlan>(),
+  };
 
   constructor(private readonly o: AgentOptions) {
     o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
+    // A VRRP transition (keepalived's notify FIFO) is news for the status at once, not at the next pass.
+    o.drivers.vrrp.onChange?.(() => this.report());
   }
 
   /**
@@ -99,14 +116,18 @@ export class NodeAgent {
 
     const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;
     if (directs) await step('kernel modules', () => d.loadModule('ip_vs'));
+    const r = this.retiring;
+    const addresses = this.keep('addresses', r.addresses, spec.addresses ?? [], (a) => `${a.interface} ${a.address}`);
+    const tunnels = this.keep('tunnels', r.tunnels, spec.tunnels ?? [], (t) => t.name);
+    const sysctls = this.keep('sysctls', r.sysctls, spec.sysctls ?? [], (x) => x.name);
     // Addresses and tunnels first: net.ipv4.conf.tunl0.* exists only once tunl0 does.
     await step('addresses', async () => {
-      const r = await d.addresses(spec.addresses ?? [], spec.tunnels ?? [], this.o.state.ownedAddresses);
+      const r = await d.addresses(addresses, tunnels, this.o.state.ownedAddresses);
       this.o.state.ownedAddresses = r.owned;
       this.errors.push(...r.errors.map((e) => `address ${e.interface} ${e.address ?? ''}: ${e.message}`));
     });
     await step('sysctls', async () => {
-      const r = await d.sysctls(spec.sysctls ?? [], this.o.state.sysctlOriginals);
+      const r = await d.sysctls(sysctls, this.o.state.sysctlOriginals);
       this.o.state.sysctlOriginals = r.memory;
       this.errors.push(...r.errors.map((e) => `sysctl ${e.name}=${e.value}: ${e.message}`));
     });
@@ -160,6 +181,18 @@ export class NodeAgent {
       this.errors.push(
         `ipvs: did not take: ${result.failed.join('; ')}${result.errors.length ? ` (${result.errors.join('; ')})` : ''}`,
       );
+  }
+
+  /** The plan's items of one kind, plus those that left it less than the drain timeout ago. */
+  private keep<T>(kind: string, r: RetiringSet<T>, desired: T[], key: (item: T) => string): T[] {
+    const now = (this.o.now ?? (() => new Date()))().getTime();
+    const timeout = this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    const result = keepRetiring(r.applied, desired, r.since, key, now, timeout);
+    const started = [...result.retiring.keys()].filter((k) => !r.since.has(k));
+    if (started.length) this.o.log?.('keeping while directors drain', { kind, items: started });
+    r.applied = result.items;
+    r.since = result.retiring;
+    return result.items;
   }
 
   /** Keeps destinations that left the plan at weight 0 while they still have connections. */

@@ -12,6 +12,8 @@ export interface VrrpDriver {
   /** The interface of the instance with this VRID: the plan's, or the one holding its source address. */
   interfaceFor(spec: LVSNodeSpec, virtualRouterID: number): Promise<string | undefined>;
   stop(options: { release: boolean }): Promise<void>;
+  /** Called on every VRRP state transition. */
+  onChange?(listener: () => void): void;
 }
 
 export interface AgentDrivers {

@@ -1,5 +1,5 @@
 // Local mode's source of desired state: the manifests directory, validated and planned for one
-// node. Nothing is lost to bad input: an object that turns invalid, or whose file stops parsing,
+// node; or, when the directory holds the node's LVSNode, that LVSNode's spec as it is. Nothing is lost to bad input: an object that turns invalid, or whose file stops parsing,
 // is replaced by its last valid version, so the data plane keeps its last good state while the
 // errors are reported.
 import { loadManifestDir, sourceOf } from '../api/load.js';
@@ -36,6 +36,7 @@ export class ManifestPlanSource {
       ...checked.valid.realServers,
       ...checked.valid.nodes,
       ...checked.valid.secrets,
+      ...checked.valid.lvsNodes,
     ];
     const validKeys = new Set(valid.map(keyOf));
     const presentKeys = new Set(loaded.objects.map(keyOf));
@@ -57,6 +58,10 @@ export class ManifestPlanSource {
     // Kept versions are checked again beside today's objects (they may clash with them); without
     // any, the first validation already gave the set, and a resync does not pay for it twice.
     const set = kept ? validateObjects(valid).valid : checked.valid;
+    // The node's own LVSNode (what the controller writes, and the in-cluster agent applies) is
+    // taken as it is: no planning.
+    const lvsNode = set.lvsNodes.find((n) => n.metadata.name === this.node);
+    if (lvsNode) return { spec: lvsNode.spec ?? {}, messages };
     const result = plan(set, this.allocations);
     this.allocations = result.allocations;
     messages.push(...result.problems.map(formatProblem));

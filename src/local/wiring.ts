@@ -15,7 +15,13 @@ import { HealthMonitor } from '../health/health-monitor.js';
 import { applyHealth } from '../health/overlay.js';
 
 export function createDrivers(nodeName: string, stateDir: string): AgentDrivers {
-  const keepalived = new KeepalivedSupervisor({ nodeName, stateDir, run: runCommand });
+  const vrrpListeners: (() => void)[] = [];
+  const keepalived = new KeepalivedSupervisor({
+    nodeName,
+    stateDir,
+    run: runCommand,
+    onStateChange: () => vrrpListeners.forEach((listener) => listener()),
+  });
   return {
     loadModule: (name) => ensureKernelModule(runCommand, name),
     sysctls: (desired, originals) => convergeSysctls(desired, originals),
@@ -26,6 +32,7 @@ export function createDrivers(nodeName: string, stateDir: string): AgentDrivers 
       ensure: (spec) => keepalived.ensure(spec),
       states: () => keepalived.states(),
       stop: (options) => keepalived.stop(options),
+      onChange: (listener) => void vrrpListeners.push(listener),
       interfaceFor: async (spec: LVSNodeSpec, vrid: number) => {
         const instance = spec.vrrp?.instances?.find((i) => i.virtualRouterID === vrid);
         if (instance?.interface) return instance.interface;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NodeAgent } from '../../../src/agent/agent.js';
-import type { AgentDrivers } from '../../../src/agent/drivers.js';
+import type { AgentDrivers, VrrpState } from '../../../src/agent/drivers.js';
 import type { HealthTracker } from '../../../src/agent/health.js';
 import { readState, type AgentState } from '../../../src/agent/state.js';
 import type { LVSNodeSpec, LVSNodeStatus, ServicePlan } from '../../../src/api/objects.js';
@@ -55,6 +55,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
   const health = new FakeHealth();
   const current = { spec: initialSpec, reads: 0 };
   const clock = { ms: 0 };
+  const vrrp = { state: 'MASTER' as VrrpState, notify: () => {} };
   const drivers: AgentDrivers = {
     loadModule: async (name) => void calls.push(`modprobe ${name}`),
     sysctls: async (desired, originals) => {
@@ -69,9 +70,10 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
     syncDaemons: async (wanted) => void calls.push(`sync ${wanted?.interface} ${wanted?.syncID}`),
     vrrp: {
       ensure: async () => ({ action: 'none' }),
-      states: () => new Map([['VI_10', { state: 'MASTER' as const, since: new Date(0) }]]),
+      states: () => new Map([['VI_10', { state: vrrp.state, since: new Date(0) }]]),
       interfaceFor: async () => 'eth0',
       stop: async () => {},
+      onChange: (listener) => void (vrrp.notify = listener),
     },
   };
   const make = (s: AgentState) =>
@@ -101,6 +103,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
     drivers,
     stateDir,
     clock,
+    vrrp,
     restart: () => make(readState(stateDir)),
   };
 }
@@ -261,6 +264,60 @@ describe('removing a real server from the plan (graceful drain)', () => {
     health.fail('172.16.40.151');
     await agent.reconcile();
     expect(table(kernel)).not.toContain('172.16.40.151');
+  });
+});
+
+describe('a real server that leaves the plan', () => {
+  const realServer: LVSNodeSpec = {
+    addresses: [{ interface: 'lo', address: '172.16.40.160/32' }],
+    sysctls: [
+      { name: 'net.ipv4.conf.lo.arp_ignore', value: '1' },
+      { name: 'net.ipv4.conf.lo.arp_announce', value: '2' },
+    ],
+  };
+
+  it('keeps its VIP and ARP sysctls for the drain timeout, since directors still send it established connections', async () => {
+    const { agent, calls, current, clock } = setup(realServer);
+    await agent.reconcile();
+    current.spec = {};
+    clock.ms = 1000;
+    await agent.reconcile();
+    clock.ms = 300_999;
+    await agent.reconcile();
+    clock.ms = 301_000;
+    await agent.reconcile();
+    expect(calls).toEqual([
+      'addresses 1',
+      'sysctls 2',
+      'addresses 1',
+      'sysctls 2',
+      'addresses 1',
+      'sysctls 2',
+      'addresses 0',
+      'sysctls 0',
+    ]);
+  });
+
+  it('comes back at once when the plan names it again', async () => {
+    const { agent, calls, current } = setup(realServer);
+    await agent.reconcile();
+    current.spec = {};
+    await agent.reconcile();
+    current.spec = realServer;
+    await agent.reconcile();
+    expect(calls.slice(-2)).toEqual(['addresses 1', 'sysctls 2']);
+  });
+});
+
+describe('VRRP transitions', () => {
+  it('reach the status at once, not at the next pass', async () => {
+    const { agent, vrrp, reports } = setup(seedPlan);
+    vrrp.state = 'BACKUP';
+    await agent.reconcile();
+    expect(reports.at(-1)!.vrrp![0]!.state).toBe('BACKUP');
+    vrrp.state = 'MASTER';
+    vrrp.notify();
+    expect(reports.at(-1)!.vrrp![0]!.state).toBe('MASTER');
   });
 });
 

@@ -48,3 +48,34 @@ describe('local mode keeps the last good state on bad input', () => {
     expect(new ManifestPlanSource(dir, 'lvs01').read().spec).toEqual({});
   });
 });
+
+describe("a directory holding the node's LVSNode", () => {
+  it('applies that LVSNode as it is (what the in-cluster agent gets from the controller), and keeps it when it turns invalid', () => {
+    const dir = seedCopy();
+    const planned = new ManifestPlanSource(dir, 'lvs01').read().spec;
+    const node = {
+      apiVersion: 'lvs-operator.io/v1alpha1',
+      kind: 'LVSNode',
+      metadata: { name: 'lvs01' },
+      spec: planned,
+    };
+    const weighted = structuredClone(node);
+    weighted.spec.ipvs!.services![0]!.destinations[0]!.weight = 7;
+    writeFileSync(join(dir, 'lvsnode.json'), JSON.stringify(weighted));
+    const source = new ManifestPlanSource(dir, 'lvs01');
+    expect(source.read().spec.ipvs?.services?.[0]?.destinations.map((d) => d.weight)).toEqual([7, 1]);
+    weighted.spec.ipvs!.services![0]!.destinations[0]!.weight = -1;
+    writeFileSync(join(dir, 'lvsnode.json'), JSON.stringify(weighted));
+    const kept = source.read();
+    expect(kept.spec.ipvs?.services?.[0]?.destinations.map((d) => d.weight)).toEqual([7, 1]);
+    expect(kept.messages.join('\n')).toMatch(/weight.*-1/);
+  });
+
+  it("another node's LVSNode changes nothing for this one", () => {
+    const dir = seedCopy();
+    const before = new ManifestPlanSource(dir, 'lvs01').read().spec;
+    const other = { apiVersion: 'lvs-operator.io/v1alpha1', kind: 'LVSNode', metadata: { name: 'lvs02' }, spec: {} };
+    writeFileSync(join(dir, 'lvsnode.json'), JSON.stringify(other));
+    expect(new ManifestPlanSource(dir, 'lvs01').read().spec).toEqual(before);
+  });
+});

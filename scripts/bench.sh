@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The benchmarks (npm run bench): side by side with keepalived, on a real IPVS kernel (test/e2e's
+# topology in a QEMU VM with Debian's kernel where this one has none), plus the planner in-process.
+# Writes bench/results/vm.json and plan.json, bench/results/summary.svg and the README's table.
+# About 20 minutes on 2 cores. Needs root. Timings are reported, never judged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$(scripts/setup-node.sh):$PATH"
+out=${LVS_BENCH_OUT:-/tmp/lvs-operator-bench}
+rm -rf "$out"
+mkdir -p "$out"
+node bench/run.mjs bench/vm/inputs.ts "$out/inputs"
+echo "bench: the VM run (log: $out/e2e.log, $out/driver.log)" >&2
+LVS_E2E_DRIVER=bench/vm/driver.ts LVS_E2E_VM_TIMEOUT=3600 LVS_E2E_BENCH_SAMPLES=${LVS_BENCH_SAMPLES:-3} \
+  test/e2e/e2e.sh "$out" > "$out/e2e.log" 2>&1 || echo "bench: the VM run exited $?" >&2
+node bench/run.mjs bench/vm/collect.ts "$out/bench-vm.json"
+npm run --silent bench:plan
+npm run --silent bench:report
