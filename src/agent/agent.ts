@@ -47,6 +47,7 @@ export class NodeAgent {
   private spec: LVSNodeSpec = {};
   private queue: Promise<void> = Promise.resolve();
   private pendingPass: Promise<void> | undefined;
+  private observeNext = false;
   private errors: string[] = [];
   private lastStatusJson = '';
   private ipvsDigest = '';
@@ -69,13 +70,18 @@ export class NodeAgent {
   /**
    * A full pass: re-read the plan and converge everything. Level-triggered, so a pass already
    * waiting to start serves every request made meanwhile: resyncs and watch events never pile up
-   * behind a slow pass (and a stop never waits for a backlog of them).
+   * behind a slow pass (and a stop never waits for a backlog of them). observe: read the whole
+   * IPVS table rather than trust the one last known (resyncs do, to repair drift; a plan change
+   * need not, see dataplane/ipvs.ts).
    */
-  reconcile(): Promise<void> {
+  reconcile(options: { observe?: boolean } = {}): Promise<void> {
+    this.observeNext ||= options.observe ?? true;
     if (this.pendingPass) return this.pendingPass;
     const pass = this.enqueue(async () => {
       this.pendingPass = undefined;
-      await this.fullPass();
+      const observe = this.observeNext;
+      this.observeNext = false;
+      await this.fullPass(observe);
     });
     this.pendingPass = pass;
     return pass;
@@ -95,7 +101,7 @@ export class NodeAgent {
     return this.queue;
   }
 
-  private async fullPass(): Promise<void> {
+  private async fullPass(observe: boolean): Promise<void> {
     const { spec, messages } = this.o.plan.read();
     const digest = JSON.stringify(spec);
     if (digest !== this.o.state.specDigest) {
@@ -133,7 +139,7 @@ export class NodeAgent {
     });
     this.o.health.update(spec.ipvs?.services ?? []);
     // A node that directs nothing and never did (a real server) does not touch IPVS at all.
-    if (directs || this.o.state.ownedServices.length) await step('ipvs', () => this.convergeIpvs());
+    if (directs || this.o.state.ownedServices.length) await step('ipvs', () => this.convergeIpvs(observe));
     if (spec.connectionSync || this.o.state.syncDaemons) {
       await step('sync daemon', async () => {
         const sync = spec.connectionSync;
@@ -155,17 +161,22 @@ export class NodeAgent {
   /** The health fast path: reprogram the weights from the last plan without re-reading it. */
   private async applyIpvs(): Promise<void> {
     try {
-      await this.convergeIpvs();
+      await this.convergeIpvs(false);
     } catch (error) {
       this.errors.push(`ipvs: ${(error as Error).message}`);
     }
     this.report();
   }
 
-  private async convergeIpvs(): Promise<void> {
+  private async convergeIpvs(observe: boolean): Promise<void> {
     const desired = this.o.health.table(this.spec.ipvs?.services ?? []);
     const owned = new Set(this.o.state.ownedServices);
-    const result = await this.o.drivers.ipvs.converge(desired, owned, (actual, wanted) => this.drain(actual, wanted));
+    const result = await this.o.drivers.ipvs.converge(
+      desired,
+      owned,
+      (actual, wanted) => this.drain(actual, wanted),
+      observe,
+    );
     const desiredKeys = desired.services.map(serviceKey);
     const actualKeys = new Set(result.actual.services.map(serviceKey));
     // Owned from now on: what we want, and what we wanted to delete but is still there.

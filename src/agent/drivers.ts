@@ -32,6 +32,8 @@ export interface AgentDrivers {
       desired: IpvsTable,
       owned: Set<string>,
       adjust?: (actual: IpvsTable, desired: IpvsTable) => Promise<IpvsTable>,
+      /** false: diff against the table as last known (a plan or health change); true: read it (a resync). */
+      observe?: boolean,
     ): Promise<IpvsConvergeResult>;
     connectionCounts(): Promise<Map<string, number>>;
   };

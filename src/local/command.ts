@@ -97,11 +97,12 @@ export async function runLocal(options: LocalOptions): Promise<number> {
   log('agent starting', { node: options.node, manifests: options.manifests });
   await agent.reconcile();
 
-  // A change in the directory re-plans soon; bursts of events (an editor's save) collapse into one pass.
+  // A change in the directory re-plans soon, against the IPVS table as last known (the resync
+  // reads it); bursts of events (an editor's save) collapse into one pass.
   let pending: NodeJS.Timeout | undefined;
   const watcher = watch(options.manifests, () => {
     clearTimeout(pending);
-    pending = setTimeout(() => void agent.reconcile(), 200);
+    pending = setTimeout(() => void agent.reconcile({ observe: false }), 100);
   });
   const resync = setInterval(() => void agent.reconcile(), options.resyncSeconds * 1000);
 

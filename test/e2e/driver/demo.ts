@@ -4,7 +4,7 @@
 // narration claims was seen.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VIP, outDir } from './env.js';
+import { VIP, addressOf, outDir } from './env.js';
 import { inNs, log, must, sleep } from './exec.js';
 import { Prober } from './http.js';
 import { agentPid, keepalivedPids, setLink, startAgents, useManifests, vipHolders, waitVip } from './cluster.js';
@@ -31,8 +31,13 @@ function expect(ok: boolean, what: string): void {
 
 async function main(): Promise<void> {
   say(`lvs-operator demo: the seed tutorial (keepalived + LVS-DR: two directors, two nginx, round robin)`);
-  say(`Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}; every host is a network namespace on one bridge:`);
-  say('  client 192.0.2.250, lvs01 192.0.2.2 and lvs02 192.0.2.3 (directors), nginx01 192.0.2.11 and nginx02 192.0.2.12');
+  say(
+    `Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}; every host is a network namespace on one bridge:`,
+  );
+  const a = addressOf;
+  say(
+    `  client ${a.client}, directors lvs01 ${a.lvs01} and lvs02 ${a.lvs02}, real servers nginx01 ${a.nginx01} and nginx02 ${a.nginx02}`,
+  );
   say(`  VIP ${VIP}:80. Each host runs \`lvs-operator local\` over the same manifests (test/e2e/manifests/demo).`);
   say();
   useManifests('demo');
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
   say();
   say('2. The table on the master, as the tutorial checks it:');
   shell('lvs01', ['ipvsadm', '-Ln'], await must(inNs('lvs01', ['ipvsadm', '-Ln'])));
-  shell('nginx01', ['ip', 'addr', 'show', 'lo'], await must(inNs('nginx01', ['ip', '-4', '-o', 'addr', 'show', 'lo'])));
+  shell('nginx01', ['ip', '-4', 'addr', 'show', 'lo'], await must(inNs('nginx01', ['ip', '-4', 'addr', 'show', 'lo'])));
   say();
   say(`3. curl from the client: round robin alternates the real servers`);
   const answers: string[] = [];

@@ -213,6 +213,46 @@ describe('the node agent loop', () => {
   });
 });
 
+describe('a pass that does not observe (a plan or health change) diffs against the table as last known', () => {
+  const reweighted = (spec: LVSNodeSpec, weight: number): LVSNodeSpec => {
+    const services = spec.ipvs!.services!.map((svc) => ({
+      ...svc,
+      destinations: svc.destinations.map((d, i) => (i === 0 ? { ...d, weight } : d)),
+    }));
+    return { ...spec, ipvs: { ...spec.ipvs, services } };
+  };
+
+  it('sends its batch without reading the whole table, before or after', async () => {
+    const { agent, kernel, current } = setup(seedPlan);
+    await agent.reconcile();
+    const before = kernel.commands.length;
+    current.spec = reweighted(seedPlan, 5);
+    await agent.reconcile({ observe: false });
+    expect(kernel.commands.slice(before)).toEqual(['ipvsadm -R']);
+    expect(table(kernel)).toContain('-r 172.16.40.151:80 -g -w 5');
+  });
+
+  it('meets drift (someone deleted the service): the batch fails, so it observes and applies again', async () => {
+    const { agent, kernel, current, reports } = setup(seedPlan);
+    await agent.reconcile();
+    kernel.table = parseSave(foreignService).table;
+    current.spec = reweighted(seedPlan, 5);
+    await agent.reconcile({ observe: false });
+    expect(table(kernel)).toContain('-r 172.16.40.151:80 -g -w 5');
+    expect(table(kernel)).toContain('-A -t 172.16.40.160:80 -s rr -p 5');
+    expect(reports.at(-1)!.lastError).toBe('');
+  });
+
+  it('an observing pass (a resync) reads the table before and after its batch', async () => {
+    const { agent, kernel, current } = setup(seedPlan);
+    await agent.reconcile();
+    const before = kernel.commands.length;
+    current.spec = reweighted(seedPlan, 5);
+    await agent.reconcile();
+    expect(kernel.commands.slice(before)).toEqual(['ipvsadm -S -n', 'ipvsadm -R', 'ipvsadm -S -n']);
+  });
+});
+
 describe('removing a real server from the plan (graceful drain)', () => {
   const without151 = (spec: LVSNodeSpec): LVSNodeSpec => {
     const services = spec.ipvs!.services!.map((svc) => ({

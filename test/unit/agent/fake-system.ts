@@ -14,8 +14,12 @@ export class FakeIpvsKernel {
   /** Connections per destination `address:port` (every service), for `ipvsadm -L -n`. */
   connections = new Map<string, number>();
 
+  /** Every command run, in order. */
+  readonly commands: string[] = [];
+
   run: RunCommand = async (argv, options): Promise<CommandOutput> => {
     const cmd = argv.join(' ');
+    this.commands.push(cmd);
     if (cmd === 'ipvsadm -S -n') return { code: 0, stdout: renderSave(this.table), stderr: '' };
     if (cmd === 'ipvsadm -L -n') return { code: 0, stdout: this.listing(), stderr: '' };
     if (cmd === 'ipvsadm -R') {
