@@ -5,9 +5,10 @@
 // stop the others; its error goes into the status and the next pass tries again.
 import { createHash } from 'node:crypto';
 import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../api/objects.js';
-import { keepDraining, removalCandidates } from '../ipvs/drain.js';
+import { normalizeIp } from '../ipvs/address.js';
+import { drainKey, keepDraining, removalCandidates } from '../ipvs/drain.js';
 import { tableFromPlan } from '../ipvs/from-plan.js';
-import { serviceKey, type IpvsTable } from '../ipvs/model.js';
+import { destinationKey, formatHostPort, serviceKey, type IpvsTable } from '../ipvs/model.js';
 import { renderSave } from '../ipvs/save-format.js';
 import type { AgentDrivers } from './drivers.js';
 import { writeState, type AgentState } from './state.js';
@@ -51,6 +52,8 @@ export class NodeAgent {
   private errors: string[] = [];
   private lastStatusJson = '';
   private ipvsDigest = '';
+  /** Weights in the kernel after the last IPVS step, by drainKey: the status reports them. */
+  private kernelWeights = new Map<string, number>();
   /** Destinations kept at weight 0 until their connections end (drain.ts), since when. In memory:
    * a new agent starts their timeout again. */
   private drainingSince = new Map<string, number>();
@@ -182,6 +185,9 @@ export class NodeAgent {
     // Owned from now on: what we want, and what we wanted to delete but is still there.
     this.o.state.ownedServices = [...new Set([...desiredKeys, ...[...owned].filter((k) => actualKeys.has(k))])].sort();
     const managed = result.actual.services.filter((s) => this.o.state.ownedServices.includes(serviceKey(s)));
+    this.kernelWeights = new Map(
+      managed.flatMap((s) => s.destinations.map((d) => [drainKey(serviceKey(s), destinationKey(d)), d.weight])),
+    );
     this.ipvsDigest = createHash('sha256')
       .update(renderSave({ services: managed }))
       .digest('hex')
@@ -244,7 +250,11 @@ export class NodeAgent {
         state: s.state,
         since: s.since.toISOString(),
       })),
-      destinations: this.o.health.snapshot(),
+      destinations: this.o.health.snapshot().map((d) => {
+        const key = drainKey(d.service, formatHostPort(normalizeIp(d.address) ?? d.address, d.port));
+        const weight = this.kernelWeights.get(key);
+        return weight === undefined ? d : { ...d, weight };
+      }),
     };
     const json = JSON.stringify(status);
     if (json === this.lastStatusJson) return;

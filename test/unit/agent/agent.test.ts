@@ -31,7 +31,14 @@ class FakeHealth implements HealthTracker {
     return applyHealth(services, health).table;
   }
   snapshot() {
-    return [];
+    return this.services.flatMap((s) =>
+      s.destinations.map((d) => ({
+        service: `${s.protocol}/${s.address}:${s.port}`,
+        address: d.address,
+        port: d.port,
+        healthy: !this.down.has(d.address),
+      })),
+    );
   }
   onChange(listener: () => void) {
     this.listener = listener;
@@ -346,6 +353,20 @@ describe('a real server that leaves the plan', () => {
     current.spec = realServer;
     await agent.reconcile();
     expect(calls.slice(-2)).toEqual(['addresses 1', 'sysctls 2']);
+  });
+});
+
+describe('the status document', () => {
+  it("reports each destination's weight in the kernel, 0 while its check fails with onFailure Inhibit", async () => {
+    const inhibit: LVSNodeSpec = structuredClone(seedPlan);
+    for (const d of inhibit.ipvs!.services![0]!.destinations) d.healthCheck.onFailure = 'Inhibit';
+    const { agent, health, reports } = setup(inhibit);
+    await agent.reconcile();
+    const weights = () => reports.at(-1)!.destinations!.map((d) => `${d.address} ${d.healthy} ${d.weight}`);
+    expect(weights()).toEqual(['172.16.40.151 true 1', '172.16.40.152 true 1']);
+    health.fail('172.16.40.151');
+    await agent.reconcile();
+    expect(weights()).toEqual(['172.16.40.151 false 0', '172.16.40.152 true 1']);
   });
 });
 
