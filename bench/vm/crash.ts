@@ -2,7 +2,9 @@
 // keepalived are SIGKILLed), measured by the client: the longest time without an answer, and
 // when the backup held the VIP. Also the connections opened before it that still answer after it.
 import { agentPid, keepalivedPids, setLink, waitVip } from '../../test/e2e/driver/cluster.js';
+import { addressOf } from '../../test/e2e/driver/env.js';
 import { log, sleep } from '../../test/e2e/driver/exec.js';
+import { connections } from '../../test/e2e/driver/ipvs.js';
 import { HeldConnection, Prober } from '../../test/e2e/driver/http.js';
 
 export interface CrashResult {
@@ -15,6 +17,8 @@ export interface CrashResult {
   /** held connections that answered after the crash, of `held` */
   survived: number;
   held: number;
+  /** the client's ESTABLISHED connections in the backup's table right after it took the VIP */
+  backupKnew: number;
 }
 
 export async function crashMaster(options: { withAgent: boolean; held: number }): Promise<CrashResult> {
@@ -28,6 +32,10 @@ export async function crashMaster(options: { withAgent: boolean; held: number })
     await setLink('lvs01', false);
     for (const pid of victims) process.kill(pid, 'SIGKILL');
     const vipMs = await waitVip('lvs02', 30_000, false);
+    const known = await connections('lvs02').catch(() => []);
+    const backupKnew = known.filter(
+      (c) => c.state === 'ESTABLISHED' && c.source.startsWith(`${addressOf.client}:`),
+    ).length;
     await sleep(2500);
     const probe = await prober.stop();
     let survived = 0;
@@ -45,6 +53,7 @@ export async function crashMaster(options: { withAgent: boolean; held: number })
       requests: probe.requests,
       survived,
       held: held.length,
+      backupKnew,
     };
   } finally {
     held.forEach((h) => h.close());

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundle, runDir } from '../../test/e2e/driver/env.js';
+import { bundle, outDir, runDir } from '../../test/e2e/driver/env.js';
 import { log, sleep } from '../../test/e2e/driver/exec.js';
 import { freshNetns, pidsIn, rssMiB, serviceWeights, startKeepalived, timedWithInput, until } from './system.js';
 
@@ -100,7 +100,8 @@ export async function scaleRuns(inputs: ScaleInputs, samples: number): Promise<S
     copyFileSync(join(inputs.dir, 'a', 'lvsnode.json'), join(manifests, 'lvsnode.json'));
     const state = join(runDir, `scale-agent-${i}`);
     mkdirSync(state, { recursive: true });
-    const logFd = openSync(join(state, 'agent.log'), 'a');
+    // the agent's log in the shared output dir, for a reader of a slow run
+    const logFd = openSync(join(outDir, `scale-agent-${i}.log`), 'w');
     const start = Date.now();
     const agent = spawn(
       'ip',
@@ -120,7 +121,7 @@ export async function scaleRuns(inputs: ScaleInputs, samples: number): Promise<S
         '--resync-seconds',
         '3600',
       ],
-      { stdio: ['ignore', 'ignore', logFd], detached: true },
+      { stdio: ['ignore', logFd, logFd], detached: true },
     );
     r.agentColdS.push(
       (await until('the agent to program', () => complete(netns, lastServices, perService), start, 180_000)) / 1000,
@@ -134,7 +135,7 @@ export async function scaleRuns(inputs: ScaleInputs, samples: number): Promise<S
         copyFileSync(join(inputs.dir, to === 2 ? 'b' : 'a', 'lvsnode.json'), tmp);
         const t0 = Date.now();
         renameSync(tmp, join(manifests, 'lvsnode.json'));
-        r.agentChangeS.push((await until('the agent to apply', () => weightIs(netns, inputs, to), t0, 60_000)) / 1000);
+        r.agentChangeS.push((await until('the agent to apply', () => weightIs(netns, inputs, to), t0, 180_000)) / 1000);
         await sleep(1500);
       }
     }

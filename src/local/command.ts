@@ -95,8 +95,11 @@ export async function runLocal(options: LocalOptions): Promise<number> {
     drainTimeoutMs: options.drainTimeoutSeconds * 1000,
   });
   log('agent starting', { node: options.node, manifests: options.manifests });
-  await agent.reconcile();
-
+  // Signals and the watch come before the first pass: a stop or a change during it (a first pass
+  // at 10,000 destinations takes seconds) must be neither fatal nor lost until the next resync.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    for (const s of ['SIGTERM', 'SIGINT', 'SIGUSR2'] as const) process.once(s, () => resolve(s));
+  });
   // A change in the directory re-plans soon, against the IPVS table as last known (the resync
   // reads it); bursts of events (an editor's save) collapse into one pass.
   let pending: NodeJS.Timeout | undefined;
@@ -105,10 +108,9 @@ export async function runLocal(options: LocalOptions): Promise<number> {
     pending = setTimeout(() => void agent.reconcile({ observe: false }), 100);
   });
   const resync = setInterval(() => void agent.reconcile(), options.resyncSeconds * 1000);
+  void agent.reconcile();
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    for (const s of ['SIGTERM', 'SIGINT', 'SIGUSR2'] as const) process.once(s, () => resolve(s));
-  });
+  const signal = await signalled;
   watcher.close();
   clearInterval(resync);
   clearTimeout(pending);
