@@ -125,10 +125,15 @@ export class NodeAgent {
 
     const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;
     if (directs) await step('kernel modules', () => d.loadModule('ip_vs'));
-    const r = this.retiring;
-    const addresses = this.keep('addresses', r.addresses, spec.addresses ?? [], (a) => `${a.interface} ${a.address}`);
-    const tunnels = this.keep('tunnels', r.tunnels, spec.tunnels ?? [], (t) => t.name);
-    const sysctls = this.keep('sysctls', r.sysctls, spec.sysctls ?? [], (x) => x.name);
+    const kept = this.retiring;
+    const addresses = this.keep(
+      'addresses',
+      kept.addresses,
+      spec.addresses ?? [],
+      (a) => `${a.interface} ${a.address}`,
+    );
+    const tunnels = this.keep('tunnels', kept.tunnels, spec.tunnels ?? [], (t) => t.name);
+    const sysctls = this.keep('sysctls', kept.sysctls, spec.sysctls ?? [], (x) => x.name);
     // Addresses and tunnels first: net.ipv4.conf.tunl0.* exists only once tunl0 does.
     await step('addresses', async () => {
       const r = await d.addresses(addresses, tunnels, this.o.state.ownedAddresses);
@@ -184,7 +189,8 @@ export class NodeAgent {
     const actualKeys = new Set(result.actual.services.map(serviceKey));
     // Owned from now on: what we want, and what we wanted to delete but is still there.
     this.o.state.ownedServices = [...new Set([...desiredKeys, ...[...owned].filter((k) => actualKeys.has(k))])].sort();
-    const managed = result.actual.services.filter((s) => this.o.state.ownedServices.includes(serviceKey(s)));
+    const ownedNow = new Set(this.o.state.ownedServices);
+    const managed = result.actual.services.filter((s) => ownedNow.has(serviceKey(s)));
     this.kernelWeights = new Map(
       managed.flatMap((s) => s.destinations.map((d) => [drainKey(serviceKey(s), destinationKey(d)), d.weight])),
     );
