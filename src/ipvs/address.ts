@@ -12,13 +12,32 @@ export function ipFamily(address: string): IpFamily | undefined {
 }
 
 /**
+ * Remembers a pure function of an address string: the tables' canonical form and sort order are
+ * computed on every pass, and 10,000 destinations repeat few distinct addresses. Bounded: forgets
+ * everything past `limit` entries.
+ */
+function memoized<R>(fn: (address: string) => R, limit = 65_536): (address: string) => R {
+  const memo = new Map<string, R>();
+  return (address) => {
+    const hit = memo.get(address);
+    if (hit !== undefined || memo.has(address)) return hit as R;
+    if (memo.size >= limit) memo.clear();
+    const value = fn(address);
+    memo.set(address, value);
+    return value;
+  };
+}
+
+/**
  * The address as ipvsadm prints it, or undefined if it is not an IP address. IPv4 passes
  * through (isIPv4 only accepts canonical dotted decimal, so no octal/hex surprises like
  * inet_aton's "192.0.2.042" = .34). IPv6 is rendered like glibc's inet_ntop: lowercase, no
  * leading zeros, the FIRST longest run of two or more zero groups compressed, and the last 32
  * bits as dotted quad for IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses.
  */
-export function normalizeIp(address: string): string | undefined {
+export const normalizeIp = memoized(normalizeIpOnce);
+
+function normalizeIpOnce(address: string): string | undefined {
   const family = ipFamily(address);
   if (family === 4) return address;
   if (family === 6) return formatIpv6(ipv6Words(address));
@@ -105,7 +124,9 @@ export function isUnicastDestination(address: string): boolean {
  * word, which wraps for words 2^31 or more apart (1.0.0.1 then sorts after 200.0.0.1, fd00::
  * before 2001:db8::, and the result depends on the kernel's hash order); we use the true order.
  */
-export function addressOrderKey(address: string): string {
+export const addressOrderKey = memoized(addressOrderKeyOnce);
+
+function addressOrderKeyOnce(address: string): string {
   const family = ipFamily(address);
   if (family === 4)
     return (
