@@ -44,7 +44,7 @@ export async function crashMaster(options: { withAgent: boolean; held: number })
       if (firsts[i] !== undefined && after === firsts[i]) survived += 1;
     }
     log(
-      `bench crash: vip ${vipMs} ms, gap ${probe.longestGapMs} ms, ${probe.failed}/${probe.requests} failed, ${survived}/${held.length} survived`,
+      `bench crash: vip ${vipMs} ms, gap ${probe.longestGapMs} ms, ${probe.failed}/${probe.requests} failed, ${survived}/${held.length} survived, the backup knew ${backupKnew}`,
     );
     return {
       outageS: probe.longestGapMs / 1000,
