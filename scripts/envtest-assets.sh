@@ -39,6 +39,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/bin"
 export GOFLAGS="-mod=mod -buildvcs=false" GOWORK=off CGO_ENABLED=0
+# Go from the official tarball lives in /usr/local/go/bin, which a non-login shell may not have.
+command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { log "needs Go (>= 1.26) on PATH to build kube-apiserver, etcd and kubectl, or KUBEBUILDER_ASSETS"; exit 1; }
 
 # kube-apiserver and kubectl: k8s.io/kubernetes is not meant to be a dependency. Its go.mod requires
 # its staging modules (k8s.io/api, k8s.io/client-go, ...) at v0.0.0 and replaces them with
