@@ -1,8 +1,8 @@
 // The foundation's table of invalid objects (test/unit/validate/invalid-cases.ts) against a real
 // kube-apiserver: every object the CRDs' own schema or CEL rules can judge is refused by the
-// server too, so local validation and the API server never disagree on a single object. Objects
-// that are invalid only beside others (a clash, a reference) pass the server, which sees one
-// object at a time; the controller reports those in a condition.
+// server too. What passes the server is named below with the reason: objects invalid only beside
+// others (the server sees one object at a time) and two rules kept in code; the controller
+// reports those in a condition.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
