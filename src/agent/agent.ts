@@ -208,7 +208,7 @@ export class NodeAgent {
 
   /** The plan's items of one kind, plus those that left it less than the drain timeout ago. */
   private keep<T>(kind: string, r: RetiringSet<T>, desired: T[], key: (item: T) => string): T[] {
-    const now = (this.o.now ?? (() => new Date()))().getTime();
+    const now = this.now().getTime();
     const timeout = this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     const result = keepRetiring(r.applied, desired, r.since, key, now, timeout);
     const started = [...result.retiring.keys()].filter((k) => !r.since.has(k));
@@ -220,19 +220,19 @@ export class NodeAgent {
 
   /** Keeps destinations that left the plan at weight 0 while they still have connections. */
   private async drain(actual: IpvsTable, desired: IpvsTable): Promise<IpvsTable> {
-    const planned = tableFromPlan(this.spec);
-    if (removalCandidates(desired, planned, actual).length === 0) {
+    const candidates = removalCandidates(desired, tableFromPlan(this.spec), actual);
+    if (candidates.length === 0) {
       this.drainingSince.clear();
       return desired;
     }
     const before = new Set(this.drainingSince.keys());
     const result = keepDraining({
       desired,
-      planned,
       actual,
+      candidates,
       connections: await this.o.drivers.ipvs.connectionCounts(),
       drainingSince: this.drainingSince,
-      now: (this.o.now ?? (() => new Date()))().getTime(),
+      now: this.now().getTime(),
       timeoutMs: this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
     });
     this.drainingSince = result.draining;
@@ -243,8 +243,12 @@ export class NodeAgent {
     return result.desired;
   }
 
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
   private report(): void {
-    const now = (this.o.now ?? (() => new Date()))().toISOString();
+    const now = this.now().toISOString();
     const lastError = this.errors.join('\n');
     const status: LVSNodeStatus = {
       appliedGeneration: this.o.state.appliedGeneration,

@@ -20,10 +20,10 @@ export function drainKey(service: string, destination: string): string {
 export interface DrainInput {
   /** The table to program: the plan with health applied. */
   desired: IpvsTable;
-  /** The plan's table before health: a destination it still names is not being removed. */
-  planned: IpvsTable;
   /** The kernel's table now. */
   actual: IpvsTable;
+  /** removalCandidates(desired, planned, actual): computed once by the caller, who needs it first. */
+  candidates: readonly string[];
   /** Active + inactive connections per drainKey (ipvsadm -L -n); absent = none. */
   connections: ReadonlyMap<string, number>;
   /** When each destination started draining (epoch ms), from the previous pass. */
@@ -66,7 +66,7 @@ export function removalCandidates(desiredTable: IpvsTable, plannedTable: IpvsTab
 }
 
 export function keepDraining(input: DrainInput): DrainResult {
-  const candidates = new Set(removalCandidates(input.desired, input.planned, input.actual));
+  const candidates = new Set(input.candidates);
   const draining = new Map<string, number>();
   const actualByKey = new Map(canonicalTable(input.actual).services.map((s) => [serviceKey(s), s]));
   const services = canonicalTable(input.desired).services.map((service) => {

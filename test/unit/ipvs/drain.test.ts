@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drainKey, keepDraining, removalCandidates, type DrainInput } from '../../../src/ipvs/drain.js';
+import type { IpvsTable } from '../../../src/ipvs/model.js';
 import { parseSave } from '../../../src/ipvs/save-format.js';
 
 const t = (text: string) => parseSave(text).table;
@@ -14,16 +15,17 @@ const only12 = t(`-A -t 192.0.2.100:80 -s rr
 `);
 const key11 = drainKey('TCP/192.0.2.100:80', '192.0.2.11:80');
 
-function input(over: Partial<DrainInput> = {}): DrainInput {
+/** `planned` (the plan before health) gives the candidates, as the agent computes them. */
+function input(over: Partial<Omit<DrainInput, 'candidates'>> & { planned?: IpvsTable } = {}): DrainInput {
+  const { planned = only12, ...rest } = over;
+  const base = { desired: only12, actual, ...rest };
   return {
-    desired: only12,
-    planned: only12,
-    actual,
+    candidates: removalCandidates(base.desired, planned, base.actual),
     connections: new Map([[key11, 2]]),
     drainingSince: new Map(),
     now: 1000,
     timeoutMs: 60_000,
-    ...over,
+    ...base,
   };
 }
 
