@@ -1,7 +1,7 @@
 // One director crash as the e2e check 5a does it (the link goes down, then the agent and
 // keepalived are SIGKILLed), measured by the client: the longest time without an answer, and
 // when the backup held the VIP. Also the connections opened before it that still answer after it.
-import { agentPid, keepalivedPids, setLink, waitVip } from '../../test/e2e/driver/cluster.js';
+import { crashHost, waitVip } from '../../test/e2e/driver/cluster.js';
 import { addressOf } from '../../test/e2e/driver/env.js';
 import { log, sleep } from '../../test/e2e/driver/exec.js';
 import { connections } from '../../test/e2e/driver/ipvs.js';
@@ -28,9 +28,7 @@ export async function crashMaster(options: { withAgent: boolean; held: number })
     // the lab's prober: a new connection every 20 ms, 300 ms timeout
     const prober = new Prober(300, 20);
     await sleep(2500); // the IPVS sync daemon sends a partly filled buffer every 2 s
-    const victims = [...(options.withAgent ? [agentPid('lvs01')] : []), ...(await keepalivedPids('lvs01'))];
-    await setLink('lvs01', false);
-    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    await crashHost('lvs01', options.withAgent);
     const vipMs = await waitVip('lvs02', 30_000, false);
     const known = await connections('lvs02').catch(() => []);
     const backupKnew = known.filter(

@@ -19,6 +19,7 @@ import {
   startAgent,
   startAgents,
   waitExit,
+  useManifests,
   waitVip,
 } from '../../test/e2e/driver/cluster.js';
 import { waitConverged } from '../../test/e2e/driver/converge.js';
@@ -28,11 +29,11 @@ import type { FigureInput } from '../results.js';
 import { crashMaster, type CrashResult } from './crash.js';
 import { realServerDeath, type DetectionResult } from './detection.js';
 import { scaleRuns, type ScaleInputs } from './scale.js';
-import { rssMiB, startKeepalived, useBenchManifests } from './system.js';
+import { rssMiB, startKeepalived } from './system.js';
 
 const SAMPLES = Number(process.env.LVS_E2E_BENCH_SAMPLES ?? 3);
 const HELD = 20;
-const benchDir = join(e2eDir, '..', '..', 'bench');
+const benchManifests = join(e2eDir, '..', '..', 'bench', 'manifests');
 const inputs = join(outDir, 'inputs');
 
 interface Collected {
@@ -61,7 +62,7 @@ async function attempt(what: string, body: () => Promise<void>): Promise<void> {
 const DEFAULTS = { forward: 'Route', flags: 'persistent 5', rsDevice: 'lo' } as const;
 
 async function oursPhase(): Promise<void> {
-  useBenchManifests(benchDir, 'defaults');
+  useManifests('defaults', benchManifests);
   await startAgents();
   await waitConverged(DEFAULTS, 120_000);
   await sleep(3000);
@@ -77,7 +78,7 @@ async function oursPhase(): Promise<void> {
     await sleep(3000);
   }
   await attempt('ours without connection sync', async () => {
-    useBenchManifests(benchDir, 'no-sync');
+    useManifests('no-sync', benchManifests);
     await waitFor(
       'the sync daemons to stop',
       async () => {
@@ -93,7 +94,7 @@ async function oursPhase(): Promise<void> {
     await setLink('lvs01', true);
     await startAgent('lvs01');
     await waitVip('lvs01', 90_000);
-    useBenchManifests(benchDir, 'defaults');
+    useManifests('defaults', benchManifests);
     await sleep(5000);
   });
   for (let i = 0; i < SAMPLES; i++) {
@@ -109,7 +110,7 @@ async function keepalivedPhase(): Promise<void> {
   await topo('servers_down');
   await topo('servers_up', 'dr');
   // The real servers as lvs-operator prepares them (VIP on lo, ARP sysctls): not what is measured.
-  useBenchManifests(benchDir, 'defaults');
+  useManifests('defaults', benchManifests);
   await startAgents(['nginx01', 'nginx02']);
   for (const rs of ['nginx01', 'nginx02'] as const) {
     await waitFor(

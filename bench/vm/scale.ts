@@ -10,7 +10,8 @@ import { copyFileSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } f
 import { join } from 'node:path';
 import { bundle, outDir, runDir } from '../../test/e2e/driver/env.js';
 import { log, sleep } from '../../test/e2e/driver/exec.js';
-import { freshNetns, pidsIn, rssMiB, serviceWeights, startKeepalived, timedWithInput, until } from './system.js';
+import { pidsIn } from '../../test/e2e/driver/cluster.js';
+import { freshNetns, rssMiB, serviceWeights, startKeepalived, timedWithInput, until } from './system.js';
 
 export interface ScaleInputs {
   dir: string;

@@ -2,19 +2,11 @@
 // started by hand (the anchor), resident memory, a clean network namespace for the 10,000
 // destination runs, and polling a single IPVS service (cheap, where listing 10,000 lines is not).
 import { spawn } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifestsDir, nsPrefix, runDir } from '../../test/e2e/driver/env.js';
-import { log, must, run } from '../../test/e2e/driver/exec.js';
-
-/** Copies bench/manifests/VARIANT over the agents' working manifests (file by file, atomically enough for a watch). */
-export function useBenchManifests(benchDir: string, variant: string): void {
-  mkdirSync(manifestsDir, { recursive: true });
-  for (const file of readdirSync(join(benchDir, 'manifests', variant))) {
-    cpSync(join(benchDir, 'manifests', variant, file), join(manifestsDir, file));
-  }
-  log(`manifests: bench/${variant}`);
-}
+import { nsPrefix, runDir } from '../../test/e2e/driver/env.js';
+import { log, must, run, waitFor } from '../../test/e2e/driver/exec.js';
+import { parseList } from '../../test/e2e/driver/ipvs.js';
 
 /** keepalived daemonized in a netns with its own pid files; returns the parent's pid. */
 export async function startKeepalived(netns: string, conf: string, options: string[] = []): Promise<number> {
@@ -47,18 +39,6 @@ export async function startKeepalived(netns: string, conf: string, options: stri
   throw new Error(`keepalived in ${netns} wrote no pid file`);
 }
 
-/** Every process in the netns with this command name. */
-export async function pidsIn(netns: string, comm: string): Promise<number[]> {
-  const pids = (await run(['ip', 'netns', 'pids', netns])).stdout.split(/\s+/).filter(Boolean).map(Number);
-  return pids.filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm;
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** Resident memory (VmRSS) of the processes, MiB. */
 export function rssMiB(pids: readonly number[]): number {
   let kib = 0;
@@ -89,9 +69,7 @@ export async function freshNetns(name: string): Promise<string> {
 export async function serviceWeights(netns: string, service: string): Promise<Map<string, number> | undefined> {
   const r = await run(['ip', 'netns', 'exec', netns, 'ipvsadm', '-L', '-n', '-t', service]);
   if (r.code !== 0) return undefined;
-  const out = new Map<string, number>();
-  for (const m of r.stdout.matchAll(/^\s+->\s+(\S+)\s+\S+\s+(\d+)/gm)) out.set(m[1]!, Number(m[2]));
-  return out;
+  return new Map((parseList(r.stdout)[0]?.destinations ?? []).map((d) => [d.address, d.weight]));
 }
 
 /** Runs argv with stdin from a file (no shell): returns the wall time, ms. */
@@ -112,16 +90,13 @@ export function timedWithInput(argv: string[], inputFile: string): Promise<numbe
   });
 }
 
-/** Polls until probe answers; returns ms since `from`. */
+/** Polls (every 10 ms) until probe says true; returns ms since `from`, the moment of the trigger. */
 export async function until(
   what: string,
   probe: () => Promise<boolean>,
   from: number,
   timeoutMs: number,
 ): Promise<number> {
-  for (;;) {
-    if (await probe()) return Date.now() - from;
-    if (Date.now() - from > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(what, async () => ((await probe()) ? true : undefined), timeoutMs - (Date.now() - from), 10);
+  return Date.now() - from;
 }

@@ -32,15 +32,19 @@ export async function agentAvailable(): Promise<boolean> {
   return `${help.stdout}${help.stderr}`.includes('--state-dir');
 }
 
-/** Copies a variant (test/e2e/manifests/NAME) into the working dir, each file replaced atomically. */
-export function useManifests(variant: string): void {
-  mkdirSync(manifestsDir, { recursive: true });
-  for (const file of readdirSync(join(manifestsRoot, variant))) {
-    const tmp = join(manifestsDir, `.${file}.tmp`);
-    writeFileSync(tmp, readFileSync(join(manifestsRoot, variant, file)));
-    renameSync(tmp, join(manifestsDir, file)); // never a half-written file for an agent's resync
-  }
+/** Copies a variant (ROOT/NAME, by default test/e2e/manifests/NAME) into the working dir, each file replaced atomically. */
+export function useManifests(variant: string, root = manifestsRoot): void {
+  for (const file of readdirSync(join(root, variant))) writeManifest(file, readFileSync(join(root, variant, file)));
   log(`manifests: ${variant}`);
+}
+
+/** Replaces one file of the working manifests dir atomically: never a half-written file for an agent's pass. */
+export function writeManifest(file: string, content: string | Buffer): void {
+  mkdirSync(manifestsDir, { recursive: true });
+  const tmp = join(manifestsDir, `.${file}.tmp`);
+  writeFileSync(tmp, content);
+  renameSync(tmp, join(manifestsDir, file));
+  log(`manifests: ${file} written`);
 }
 
 export async function startAgent(host: Host): Promise<number> {
@@ -122,14 +126,37 @@ export async function macOf(host: Host): Promise<string> {
 
 /** keepalived processes in the host's netns (the agent starts them daemonized). */
 export async function keepalivedPids(host: Host): Promise<number[]> {
-  const pids = (await run(['ip', 'netns', 'pids', ns(host)])).stdout.split(/\s+/).filter(Boolean).map(Number);
+  return pidsIn(ns(host), 'keepalived');
+}
+
+/** Every process in the network namespace with this command name. */
+export async function pidsIn(netns: string, comm: string): Promise<number[]> {
+  const pids = (await run(['ip', 'netns', 'pids', netns])).stdout.split(/\s+/).filter(Boolean).map(Number);
   return pids.filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'keepalived';
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm;
     } catch {
       return false;
     }
   });
+}
+
+/**
+ * Crashes a director as the checks, the demo and the benchmarks do: its link goes down first (a
+ * dying keepalived must not get a last advert out: its VRRP child gets SIGTERM when its parent
+ * dies and may send priority 0 before SIGKILL lands), then its agent (withAgent) and keepalived
+ * are SIGKILLed. Returns when the link went down (epoch ms), how long ip(8) took, and the pids.
+ */
+export async function crashHost(
+  host: Host,
+  withAgent = true,
+): Promise<{ at: number; linkDownMs: number; victims: number[] }> {
+  const victims = [...(withAgent ? [agentPid(host)] : []), ...(await keepalivedPids(host))];
+  const at = Date.now();
+  await setLink(host, false);
+  const linkDownMs = Date.now() - at;
+  for (const pid of victims) process.kill(pid, 'SIGKILL');
+  return { at, linkDownMs, victims };
 }
 
 export async function sysctl(host: Host, names: string[]): Promise<Record<string, string>> {

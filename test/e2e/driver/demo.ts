@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { VIP, addressOf, outDir } from './env.js';
 import { inNs, log, must, sleep } from './exec.js';
 import { Prober } from './http.js';
-import { agentPid, keepalivedPids, setLink, startAgents, useManifests, vipHolders, waitVip } from './cluster.js';
+import { crashHost, startAgents, useManifests, vipHolders, waitVip } from './cluster.js';
 import { waitConverged } from './converge.js';
 import { curlVip } from './checks/dr.js';
 
@@ -69,9 +69,7 @@ async function main(): Promise<void> {
   say('   a request loop (a new connection every 20 ms) measures what the client sees.');
   const prober = new Prober(300, 20);
   await sleep(1000);
-  const victims = [agentPid('lvs01'), ...(await keepalivedPids('lvs01'))];
-  await setLink('lvs01', false);
-  for (const pid of victims) process.kill(pid, 'SIGKILL');
+  await crashHost('lvs01');
   const vipMs = await waitVip('lvs02', 20_000, false);
   await sleep(2000);
   const probe = await prober.stop();

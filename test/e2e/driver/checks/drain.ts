@@ -3,25 +3,17 @@
 // it (expire_quiescent_template); the removed one leaves the table once its connections end.
 // Check 11: a scheduler the kernel lacks (Debian's 6.1 has no twos) is reported by name, and the
 // other service goes on serving.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifestsDir, manifestsRoot } from '../env.js';
-import { log, sleep, waitFor } from '../exec.js';
+import { sleep, waitFor } from '../exec.js';
 import { HeldConnection, getMany } from '../http.js';
-import { status, statusLine, useManifests } from '../cluster.js';
+import { status, statusLine, useManifests, writeManifest } from '../cluster.js';
 import { webService } from '../converge.js';
 import { connections, describe } from '../ipvs.js';
 import type { Check } from '../results.js';
 
 const ADDRESS: Record<string, string> = { nginx01: '192.0.2.11:80', nginx02: '192.0.2.12:80' };
-
-/** Replaces one manifest file of the working dir atomically (an agent never reads half a file). */
-function writeManifest(file: string, text: string): void {
-  const tmp = join(manifestsDir, `.${file}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, join(manifestsDir, file));
-  log(`manifests: ${file} rewritten`);
-}
 
 /** The seed's realservers.yaml with `server` at weight 0, or without it. */
 function realServers(server: string, change: 'weight0' | 'remove'): string {

@@ -5,7 +5,7 @@ import { sleep } from '../exec.js';
 import { HeldConnection, Prober, getMany } from '../http.js';
 import { describe } from '../ipvs.js';
 import {
-  agentPid,
+  crashHost,
   keepalivedPids,
   setLink,
   signalAgent,
@@ -31,14 +31,8 @@ export async function crashChecks(ca: Check, cb: Check): Promise<void> {
     const prober = new Prober(300, 20);
     stopProber = () => prober.stop();
     await sleep(1500); // also lets the sync daemon send the held connection to the backup
-    const victims = [agentPid('lvs01'), ...(await keepalivedPids('lvs01'))];
-    // The link goes first, as in the lab: a dying keepalived must not get a last advert out. (Its VRRP
-    // child gets SIGTERM from the kernel when its parent dies (PR_SET_PDEATHSIG) and may send
-    // priority 0 before our SIGKILL lands: a graceful handover, not a crash.)
-    const crash = Date.now();
-    await setLink('lvs01', false);
-    const linkDownMs = Date.now() - crash;
-    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    // The link goes first, as in the lab (see crashHost).
+    const { at: crash, linkDownMs, victims } = await crashHost('lvs01');
     crashed = true;
     ca.note(
       `set lvs01's link down (${linkDownMs} ms: ip(8) is slow under TCG), then SIGKILLed ${victims.join(',')} (agent, keepalived); times are from the link-down`,
