@@ -1,0 +1,346 @@
+// The controller: informers fill a cache, every change puts the affected keys in a work queue,
+// and each key's reconcile compares what the plan wants with what the cache holds and writes only
+// the difference. Level-triggered and safe to run twice: a pass that finds everything in place
+// writes nothing (that is what a restarted controller does). Keys:
+//   LVSNode/NAME            the node's spec (server-side apply), or its removal
+//   VirtualService/NS/NAME  finalizer, status, events
+//   RealServer/NS/NAME      status, events
+// The plan is global (VRIDs are unique per segment, a real server's node serves many services),
+// so it is computed once per change of the cache and shared by every key.
+import {
+  objectRef,
+  type KubeNode,
+  type LVSNode,
+  type ManifestObject,
+  type RealServer,
+  type Secret,
+  type VirtualService,
+} from '../api/objects.js';
+import { isNotFound, PATCH_APPLY, PATCH_JSON, type KubeClient } from '../kube/client.js';
+import { Informer } from '../kube/informer.js';
+import {
+  EVENTS,
+  LVS_NODES,
+  NODES,
+  REAL_SERVERS,
+  SECRETS,
+  VIRTUAL_SERVICES,
+  resourcePath,
+  type Resource,
+} from '../kube/resources.js';
+import type { Log } from '../log.js';
+import { desiredState, isEmptySpec, type Desired } from './desired.js';
+import { realServerEvents, virtualServiceEvents, type EventSpec } from './events.js';
+import { WorkQueue } from './queue.js';
+import { stableJson } from './stable-json.js';
+import { nodeViews, realServerStatus, virtualServiceStatus, type NodeView } from './status.js';
+import { FINALIZER, isDeleting, type World } from './world.js';
+
+export const FIELD_MANAGER = 'lvs-operator-controller';
+
+export interface ControllerOptions {
+  client: KubeClient;
+  log: Log;
+  /** How often every key is reconciled anyway, and referenced Secrets are read again (default 30 s). */
+  resyncMs?: number;
+  /** The watchdog's limit for a quiet watch (kube/watch.ts). */
+  quietMs?: number;
+  now?: () => Date;
+}
+
+interface Computed {
+  version: number;
+  desired: Desired;
+  views: NodeView[];
+}
+
+export class Controller {
+  private readonly informers: {
+    virtualServices: Informer<VirtualService & { kind: string }>;
+    realServers: Informer<RealServer & { kind: string }>;
+    lvsNodes: Informer<LVSNode & { kind: string }>;
+    nodes: Informer<KubeNode & { kind: string }>;
+  };
+  /** Secrets the VirtualServices reference, read by name: the controller may get them, not list or watch every Secret. */
+  private secrets = new Map<string, Secret>();
+  private readonly queue: WorkQueue;
+  private version = 0;
+  private computed: Computed | undefined;
+  private lastGood = new Map<string, ManifestObject>();
+  private resync: NodeJS.Timeout | undefined;
+  /** Writes made, by kind of write: tests and metrics read them. */
+  readonly writes = { lvsNodeApply: 0, lvsNodeDelete: 0, status: 0, finalizer: 0, event: 0 };
+
+  constructor(private readonly o: ControllerOptions) {
+    const make = <T extends ManifestObject>(resource: Resource) =>
+      new Informer<T & { kind: string }>(o.client, resource, {
+        quietMs: o.quietMs,
+        log: (event, fields) => o.log(event, fields),
+      });
+    this.informers = {
+      virtualServices: make<VirtualService>(VIRTUAL_SERVICES),
+      realServers: make<RealServer>(REAL_SERVERS),
+      lvsNodes: make<LVSNode>(LVS_NODES),
+      nodes: make<KubeNode>(NODES),
+    };
+    this.queue = new WorkQueue({
+      handle: (key) => this.reconcile(key),
+      baseDelayMs: 100,
+      maxDelayMs: 60_000,
+      onError: (key, error, retryInMs) =>
+        o.log('reconcile failed', { key, error: String((error as Error).message ?? error), retryInMs }),
+    });
+    for (const informer of Object.values(this.informers)) {
+      informer.onChange(() => {
+        this.version += 1;
+        this.enqueueAll();
+      });
+    }
+  }
+
+  /** Starts the informers, waits for their first lists, reads the Secrets, and reconciles everything. */
+  async start(): Promise<void> {
+    const informers = Object.values(this.informers);
+    informers.forEach((i) => i.start());
+    await Promise.all(informers.map((i) => i.synced));
+    await this.refreshSecrets();
+    this.o.log('caches synced', { virtualServices: this.informers.virtualServices.list().length });
+    this.enqueueAll();
+    this.resync = setInterval(() => {
+      void this.refreshSecrets().then(() => this.enqueueAll());
+    }, this.o.resyncMs ?? 30_000);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.resync);
+    this.queue.stop();
+    await Promise.all(Object.values(this.informers).map((i) => i.stop()));
+  }
+
+  /** Resolves once the queue has nothing to do (tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** How many times each informer listed (a re-list after a cut watch counts). */
+  lists(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.informers).map(([k, i]) => [k, i.lists]));
+  }
+
+  private world(): World {
+    return {
+      virtualServices: this.informers.virtualServices.list(),
+      realServers: this.informers.realServers.list(),
+      nodes: this.informers.nodes.list(),
+      lvsNodes: this.informers.lvsNodes.list(),
+      secrets: [...this.secrets.values()],
+    };
+  }
+
+  private compute(): Computed {
+    if (this.computed?.version === this.version) return this.computed;
+    const world = this.world();
+    const desired = desiredState(world, this.lastGood);
+    this.lastGood = desired.lastGood;
+    this.computed = { version: this.version, desired, views: nodeViews(desired, world.lvsNodes) };
+    return this.computed;
+  }
+
+  private enqueueAll(): void {
+    const { desired } = this.compute();
+    for (const name of [...desired.specs.keys(), ...desired.retire.keys()]) this.queue.add(`LVSNode/${name}`);
+    for (const vs of this.informers.virtualServices.list()) this.queue.add(`VirtualService/${objectRef(vs)}`);
+    for (const rs of this.informers.realServers.list()) this.queue.add(`RealServer/${objectRef(rs)}`);
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const [kind, ...rest] = key.split('/');
+    const ref = { namespace: rest.length === 2 ? rest[0] : undefined, name: rest.at(-1)! };
+    if (kind === 'LVSNode') return this.reconcileLvsNode(ref.name);
+    if (kind === 'VirtualService') return this.reconcileVirtualService(ref.namespace!, ref.name);
+    if (kind === 'RealServer') return this.reconcileRealServer(ref.namespace!, ref.name);
+  }
+
+  private async reconcileLvsNode(name: string): Promise<void> {
+    const { desired } = this.compute();
+    const current = this.informers.lvsNodes.get(name);
+    const retire = desired.retire.get(name);
+    if (retire === 'delete') {
+      if (!current) return;
+      this.writes.lvsNodeDelete += 1;
+      this.o.log('deleting LVSNode', { node: name });
+      await this.o.client
+        .request({ method: 'DELETE', path: resourcePath(LVS_NODES, { name }) })
+        .catch((e: unknown) => {
+          if (!isNotFound(e)) throw e;
+        });
+      return;
+    }
+    const spec = retire === 'empty' ? {} : desired.specs.get(name);
+    if (spec === undefined) return;
+    const same = current && (retire === 'empty' ? isEmptySpec(current.spec) : stableJson(current.spec ?? {}) === stableJson(spec));
+    if (same) return;
+    this.writes.lvsNodeApply += 1;
+    this.o.log('applying LVSNode', { node: name, services: spec.ipvs?.services?.length ?? 0 });
+    await this.apply(LVS_NODES, { name }, { spec });
+  }
+
+  private async reconcileVirtualService(namespace: string, name: string): Promise<void> {
+    const vs = this.informers.virtualServices.get(name, namespace);
+    if (!vs) return;
+    const { desired, views } = this.compute();
+    const ref = { namespace, name };
+    const finalizers = vs.metadata.finalizers ?? [];
+    if (isDeleting(vs)) {
+      const index = finalizers.indexOf(FINALIZER);
+      if (index < 0) return;
+      const holding = this.nodesHolding(vs, views);
+      if (holding.length) {
+        this.o.log('waiting for nodes to clean up', { virtualService: objectRef(vs), nodes: holding });
+        return;
+      }
+      this.writes.finalizer += 1;
+      this.o.log('removing finalizer', { virtualService: objectRef(vs) });
+      await this.o.client.request({
+        method: 'PATCH',
+        path: resourcePath(VIRTUAL_SERVICES, ref),
+        contentType: PATCH_JSON,
+        // The test makes the removal fail (422) if the list changed since it was read.
+        body: [
+          { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
+          { op: 'remove', path: `/metadata/finalizers/${index}` },
+        ],
+      });
+      return;
+    }
+    if (!finalizers.includes(FINALIZER)) {
+      this.writes.finalizer += 1;
+      // metadata.finalizers is a set for server-side apply: this adds ours and keeps the others.
+      await this.apply(VIRTUAL_SERVICES, ref, { metadata: { finalizers: [FINALIZER] } });
+    }
+    const status = virtualServiceStatus(vs, desired, views, this.now());
+    await this.writeStatus(VIRTUAL_SERVICES, vs, status, virtualServiceEvents(vs.status, status));
+  }
+
+  private async reconcileRealServer(namespace: string, name: string): Promise<void> {
+    const rs = this.informers.realServers.get(name, namespace);
+    if (!rs) return;
+    const { desired, views } = this.compute();
+    const status = realServerStatus(rs, desired, views, this.now());
+    await this.writeStatus(REAL_SERVERS, rs, status, realServerEvents(rs.status, status));
+  }
+
+  /**
+   * Nodes that may still hold something of a VirtualService being deleted: their LVSNode still
+   * names it, or their agent has not applied the spec that dropped it.
+   */
+  private nodesHolding(vs: VirtualService, views: readonly NodeView[]): string[] {
+    const ref = objectRef(vs);
+    const vip = vs.spec.address;
+    return this.informers.lvsNodes
+      .list()
+      .filter((n) => {
+        const spec = n.spec ?? {};
+        const names =
+          spec.ipvs?.services?.some((s) => s.owner === ref) ||
+          spec.vrrp?.instances?.some((i) => i.owners.includes(ref)) ||
+          spec.addresses?.some((a) => a.address.split('/')[0] === vip);
+        const view = views.find((v) => v.name === n.metadata.name);
+        const pending = (n.status?.appliedGeneration ?? 0) < (n.metadata.generation ?? 1);
+        return names || (pending && (view === undefined || !view.programmed));
+      })
+      .map((n) => n.metadata.name ?? '');
+  }
+
+  private async writeStatus(
+    resource: Resource,
+    object: VirtualService | RealServer,
+    status: object,
+    events: EventSpec[],
+  ): Promise<void> {
+    if (stableJson(object.status ?? {}) === stableJson(status)) return;
+    this.writes.status += 1;
+    await this.apply(resource, { namespace: object.metadata.namespace, name: object.metadata.name! }, { status }, 'status');
+    for (const event of events) await this.event(resource, object, event);
+  }
+
+  /** Server-side apply with the controller's field manager; force, since these fields are the controller's alone. */
+  private async apply(
+    resource: Resource,
+    ref: { namespace?: string; name: string },
+    body: Record<string, unknown>,
+    subresource?: string,
+  ): Promise<void> {
+    const metadata = { ...(body.metadata as object | undefined), name: ref.name, namespace: ref.namespace };
+    await this.o.client.request({
+      method: 'PATCH',
+      path: resourcePath(resource, ref, subresource),
+      query: { fieldManager: FIELD_MANAGER, force: true },
+      contentType: PATCH_APPLY,
+      body: { apiVersion: resource.apiVersion, kind: resource.kind, ...body, metadata },
+    });
+  }
+
+  private async event(resource: Resource, object: VirtualService | RealServer, event: EventSpec): Promise<void> {
+    this.writes.event += 1;
+    const namespace = object.metadata.namespace ?? 'default';
+    const now = this.now();
+    await this.o.client
+      .request({
+        method: 'POST',
+        path: resourcePath(EVENTS, { namespace }),
+        body: {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { generateName: `${object.metadata.name}.`, namespace },
+          involvedObject: {
+            apiVersion: resource.apiVersion,
+            kind: resource.kind,
+            namespace,
+            name: object.metadata.name,
+            uid: object.metadata.uid,
+          },
+          type: event.type,
+          reason: event.reason,
+          message: event.message,
+          source: { component: FIELD_MANAGER },
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+        },
+      })
+      .catch((error: unknown) => this.o.log('event not recorded', { reason: event.reason, error: String(error) }));
+    this.o.log('event', { object: `${resource.kind} ${objectRef(object)}`, ...event });
+  }
+
+  /** Reads the Secrets the VirtualServices reference (by name: get is all the controller may do). */
+  private async refreshSecrets(): Promise<void> {
+    const wanted = new Map<string, { namespace: string; name: string }>();
+    for (const vs of this.informers.virtualServices.list()) {
+      const name = vs.spec?.vrrp?.authSecretRef?.name;
+      const namespace = vs.metadata.namespace ?? 'default';
+      if (name) wanted.set(`${namespace}/${name}`, { namespace, name });
+    }
+    const next = new Map<string, Secret>();
+    for (const [key, ref] of wanted) {
+      try {
+        const secret = await this.o.client.request<Secret>({ method: 'GET', path: resourcePath(SECRETS, ref) });
+        next.set(key, { ...secret, apiVersion: 'v1', kind: 'Secret' });
+      } catch (error) {
+        if (!isNotFound(error)) {
+          this.o.log('secret not read', { secret: key, error: String((error as Error).message) });
+          const kept = this.secrets.get(key);
+          if (kept) next.set(key, kept);
+        }
+      }
+    }
+    if (stableJson([...next]) !== stableJson([...this.secrets])) {
+      this.secrets = next;
+      this.version += 1;
+    }
+  }
+
+  private now(): string {
+    return (this.o.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}

@@ -1,0 +1,153 @@
+// A small Kubernetes REST client: one request function over node:https, with the credentials of a
+// client-node KubeConfig (a kubeconfig file, or the pod's ServiceAccount in the cluster). Its own
+// rather than client-node's generated APIs because lvs-operator needs a handful of verbs on a
+// handful of paths (server-side apply, merge patches of status, list and watch of custom
+// resources), and because nock can intercept node:https, which the unit tests rely on.
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** Content type of the body; PATCH needs one of the patch types. Default application/json. */
+  contentType?: string;
+}
+
+/** A non-2xx answer: the HTTP status and the apiserver's Status reason and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const isNotFound = (e: unknown) => e instanceof ApiError && e.statusCode === 404;
+export const isConflict = (e: unknown) => e instanceof ApiError && e.statusCode === 409;
+export const isGone = (e: unknown) => e instanceof ApiError && e.statusCode === 410;
+
+export const PATCH_MERGE = 'application/merge-patch+json';
+export const PATCH_APPLY = 'application/apply-patch+yaml';
+export const PATCH_JSON = 'application/json-patch+json';
+
+/** How long a plain request may take; watches have their own watchdog (watch.ts). */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Credentials are re-read this often: a projected ServiceAccount token is rotated on disk. */
+const CREDENTIALS_TTL_MS = 60_000;
+
+export class KubeClient {
+  private options: { at: number; value: Promise<RequestOptions> } | undefined;
+  readonly server: URL;
+
+  constructor(readonly config: KubeConfig) {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig names no current cluster');
+    this.server = new URL(cluster.server);
+  }
+
+  /** --kubeconfig FILE, else $KUBECONFIG, ~/.kube/config or the in-cluster ServiceAccount. */
+  static fromKubeconfig(file?: string): KubeClient {
+    const config = new KubeConfig();
+    if (file) config.loadFromFile(file);
+    else config.loadFromDefault();
+    return new KubeClient(config);
+  }
+
+  /** A JSON request; resolves with the parsed body, rejects with ApiError on a non-2xx status. */
+  async request<T = unknown>(spec: RequestSpec): Promise<T> {
+    const response = await this.open(spec, REQUEST_TIMEOUT_MS);
+    const text = await readBody(response);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) throw apiError(status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Opens a request and hands back the response as it streams (watches). A non-2xx answer is
+   * read and thrown as ApiError. No timeout here: the caller owns the stream's lifetime.
+   */
+  async stream(spec: RequestSpec, signal: AbortSignal): Promise<IncomingMessage> {
+    const response = await this.open(spec, 0, signal);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) throw apiError(status, await readBody(response));
+    return response;
+  }
+
+  private async open(spec: RequestSpec, timeoutMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
+    const base = await this.credentials();
+    const url = new URL(spec.path, this.server);
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const headers: Record<string, string> = { ...(base.headers as Record<string, string>), accept: 'application/json' };
+    if (body !== undefined) {
+      headers['content-type'] = spec.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    const options: RequestOptions = {
+      ...base,
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port || (url.protocol === 'https:' ? 443 : 80),
+      path: `${url.pathname}${url.search}`,
+      method: spec.method,
+      headers,
+      signal,
+    };
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = send(options, resolve);
+      req.on('error', reject);
+      if (timeoutMs > 0) {
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(new Error(`${spec.method} ${spec.path}: no answer in ${timeoutMs / 1000} s`)),
+        );
+      }
+      req.end(body);
+    });
+  }
+
+  private credentials(): Promise<RequestOptions> {
+    const now = Date.now();
+    if (!this.options || now - this.options.at > CREDENTIALS_TTL_MS) {
+      const value = (async () => {
+        const options: RequestOptions & { headers: Record<string, string> } = { headers: {} };
+        await this.config.applyToHTTPSOptions(options);
+        return options;
+      })();
+      this.options = { at: now, value };
+      // A failure (a token file not yet there) is not cached.
+      value.catch(() => (this.options = undefined));
+    }
+    return this.options.value;
+  }
+}
+
+function readBody(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => (text += chunk));
+    response.on('end', () => resolve(text));
+    response.on('error', reject);
+  });
+}
+
+/** The apiserver answers errors with a Status object; anything else is reported as it came. */
+function apiError(status: number, text: string): ApiError {
+  try {
+    const parsed = JSON.parse(text) as { reason?: string; message?: string };
+    return new ApiError(status, parsed.reason ?? '', parsed.message ?? text);
+  } catch {
+    return new ApiError(status, '', text.slice(0, 500) || `HTTP ${status}`);
+  }
+}

@@ -1,0 +1,104 @@
+// A watch stream for client-node's ListWatch, over KubeClient, with a watchdog. client-node's own
+// informers are known to stop silently: a watch whose connection is cut without a FIN (a NAT
+// timeout, an apiserver behind a dead load balancer) never ends, and the cache goes stale for
+// good. Here a watch that has said nothing (no event, no bookmark) for `quietMs` is treated as
+// expired: it is aborted with a 410, which makes ListWatch list again from scratch, so whatever was
+// missed, deletions included, comes back as events.
+import { createInterface } from 'node:readline';
+import { Watch } from '@kubernetes/client-node';
+import type { KubeClient } from './client.js';
+
+/** What ListWatch takes as "resource version too old": list again. */
+export class WatchExpired extends Error {
+  readonly statusCode = 410;
+  constructor(message: string) {
+    super(message);
+    this.name = 'WatchExpired';
+  }
+}
+
+/** Bookmarks come about once a minute on a quiet resource; a watch silent much longer is dead. */
+export const DEFAULT_QUIET_MS = 150_000;
+
+export interface WatchOptions {
+  quietMs?: number;
+  /** Called when the watchdog fires, for the log. */
+  onQuiet?: (path: string) => void;
+}
+
+export class StreamWatch extends Watch {
+  constructor(
+    private readonly client: KubeClient,
+    private readonly options: WatchOptions = {},
+  ) {
+    super(client.config);
+  }
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    const controller = new AbortController();
+    const quietMs = this.options.quietMs ?? DEFAULT_QUIET_MS;
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (err: unknown) => {
+      clearTimeout(timer);
+      if (finished) return;
+      finished = true;
+      controller.abort();
+      done(err);
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        this.options.onQuiet?.(path);
+        finish(new WatchExpired(`watch ${path} was quiet for ${quietMs / 1000} s`));
+      }, quietMs);
+      timer.unref();
+    };
+    // An abort from outside (ListWatch stopping or moving on) ends the watch without a report.
+    const outside = () => {
+      clearTimeout(timer);
+      finished = true;
+    };
+    const query = {
+      ...queryParams,
+      watch: true,
+      allowWatchBookmarks: true,
+      // The server ends a watch after this; a fresh one then starts from the last resourceVersion.
+      timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+    };
+    arm();
+    try {
+      const response = await this.client.stream({ method: 'GET', path, query }, controller.signal);
+      controller.signal.addEventListener('abort', () => response.destroy(), { once: true });
+      const lines = createInterface({ input: response });
+      lines.on('line', (line) => {
+        if (finished) return;
+        arm();
+        let event: { type: string; object: unknown };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch {
+          return finish(new Error(`watch ${path}: a line that is not JSON: ${line.slice(0, 200)}`));
+        }
+        callback(event.type, event.object, event);
+      });
+      response.on('error', (err) => finish(err));
+      response.on('end', () => finish(null));
+      response.on('close', () => finish(null));
+    } catch (err) {
+      if (controller.signal.aborted && !finished) outside();
+      else finish(err);
+    }
+    const abort = controller.abort.bind(controller);
+    controller.abort = (reason?: unknown) => {
+      outside();
+      abort(reason);
+    };
+    return controller;
+  }
+}
