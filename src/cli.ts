@@ -4,25 +4,34 @@ import { runCli } from './cli/main.js';
 import { UsageError } from './cli/io.js';
 import { USAGE } from './cli/usage.js';
 import { parseLocalArgs, runLocal } from './local/command.js';
+import { parseAgentArgs, runClusterAgent } from './cluster-agent/command.js';
+import { parseControllerArgs, runController } from './controller/command.js';
+
+/** The long-running commands: each parses its own flags and runs until a signal. */
+const DAEMONS: Record<string, (argv: string[]) => Promise<number>> = {
+  local: (argv) => runLocal(parseLocalArgs(argv)),
+  agent: (argv) => runClusterAgent(parseAgentArgs(argv)),
+  controller: (argv) => runController(parseControllerArgs(argv)),
+};
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'local') {
+  const daemon = DAEMONS[argv[0] ?? ''];
+  if (daemon) {
     if (argv.includes('--help') || argv.includes('-h')) {
       process.stdout.write(USAGE);
       return 0;
     }
-    let options;
+    let code: number;
     try {
-      options = parseLocalArgs(argv.slice(1));
+      code = await daemon(argv.slice(1));
     } catch (error) {
       const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`lvs-operator: ${(error as Error).message}\n${usage ? `\n${USAGE}` : ''}`);
       return usage ? 2 : 1;
     }
-    const code = await runLocal(options);
-    // The agent is done once runLocal returns. A read of keepalived's notify FIFO can still sit
-    // in libuv's thread pool (opening a FIFO blocks until a writer appears) and would keep the
-    // process alive, so local mode exits explicitly.
+    // The daemon is done once it returns. A read of keepalived's notify FIFO can still sit in
+    // libuv's thread pool (opening a FIFO blocks until a writer appears), and sockets may linger,
+    // so the process exits explicitly.
     process.exit(code);
   }
   const result = runCli(argv);

@@ -16,7 +16,13 @@ import type { HealthTracker } from './health.js';
 import { keepRetiring, type Retiring } from './retiring.js';
 
 export interface PlanReader {
-  read(): { spec: LVSNodeSpec; messages: string[] };
+  /**
+   * The plan, with problems found reading it, and the generation of the LVSNode it came from (the
+   * in-cluster agent's; local mode has none and counts plan changes itself). undefined: no plan is
+   * known yet (the API server has not answered and none was kept from before), so the pass leaves
+   * everything as it is.
+   */
+  read(): { spec: LVSNodeSpec; messages: string[]; generation?: number } | undefined;
 }
 
 export interface AgentOptions {
@@ -105,10 +111,15 @@ export class NodeAgent {
   }
 
   private async fullPass(observe: boolean): Promise<void> {
-    const { spec, messages } = this.o.plan.read();
+    const planned = this.o.plan.read();
+    if (!planned) return;
+    const { spec, messages } = planned;
     const digest = JSON.stringify(spec);
-    if (digest !== this.o.state.specDigest) {
-      this.o.state.generation += 1;
+    if (
+      digest !== this.o.state.specDigest ||
+      (planned.generation ?? this.o.state.generation) !== this.o.state.generation
+    ) {
+      this.o.state.generation = planned.generation ?? this.o.state.generation + 1;
       this.o.state.specDigest = digest;
       this.o.log?.('plan changed', { generation: this.o.state.generation });
     }

@@ -16,6 +16,18 @@ Commands:
       hand the VIP over; SIGUSR2 stops it leaving keepalived and the data plane for the next agent.
       A real server removed from the plan stays at weight 0 while it has connections, for at most
       the drain timeout.
+  controller [--kubeconfig FILE] [--no-leader-elect] [--lease-namespace NS] [--lease-name NAME]
+        [--resync-seconds 30] [--watch-quiet-seconds 150]
+      Run the controller: watch VirtualServices, RealServers and Nodes, write each node's LVSNode
+      spec (server-side apply), and the VirtualServices' and RealServers' status, finalizers and
+      Events. Replicas elect a leader with a Lease (namespace: --lease-namespace, else
+      $POD_NAMESPACE, else lvs-operator-system). A watch quiet for longer than
+      --watch-quiet-seconds is taken for dead and its resource listed again.
+  agent --node NAME [--kubeconfig FILE] [--state-dir /var/lib/lvs-operator] [--resync-seconds 10]
+        [--drain-timeout-seconds 300]
+      Run the node agent in the cluster: apply the node's LVSNode as local does, and write its
+      status. NAME defaults to $NODE_NAME. The last plan is kept in the state dir and stays
+      applied while the API server is unreachable. Signals as for local.
   import-keepalived FILE... [--node NAME] [--namespace NS]
       Turn keepalived.conf files (one per director) into Nodes, Secrets, VirtualServices and RealServers.
 

@@ -16,7 +16,7 @@ import {
   type Secret,
   type VirtualService,
 } from '../api/objects.js';
-import { isNotFound, PATCH_APPLY, PATCH_JSON, type KubeClient } from '../kube/client.js';
+import { isNotFound, PATCH_APPLY, PATCH_JSON, PATCH_MERGE, type KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
 import {
   EVENTS,
@@ -68,6 +68,11 @@ export class Controller {
   private computed: Computed | undefined;
   private lastGood = new Map<string, ManifestObject>();
   private resync: NodeJS.Timeout | undefined;
+  /** Nothing is planned before every informer has listed and the Secrets are read: a plan made
+   * from a partial cache (LVSNodes but no Nodes yet) would delete what it cannot see. */
+  private started = false;
+  private secretRefresh: Promise<void> | undefined;
+  private secretRefreshAgain = false;
   /** Writes made, by kind of write: tests and metrics read them. */
   readonly writes = { lvsNodeApply: 0, lvsNodeDelete: 0, status: 0, finalizer: 0, event: 0 };
 
@@ -93,9 +98,13 @@ export class Controller {
     for (const informer of Object.values(this.informers)) {
       informer.onChange(() => {
         this.version += 1;
-        this.enqueueAll();
+        if (this.started) this.enqueueAll();
       });
     }
+    // A VirtualService may name a Secret not read yet: read the referenced Secrets again at once.
+    this.informers.virtualServices.onChange(() => {
+      if (this.started) void this.refreshSecretsSoon();
+    });
   }
 
   /** Starts the informers, waits for their first lists, reads the Secrets, and reconciles everything. */
@@ -105,10 +114,9 @@ export class Controller {
     await Promise.all(informers.map((i) => i.synced));
     await this.refreshSecrets();
     this.o.log('caches synced', { virtualServices: this.informers.virtualServices.list().length });
+    this.started = true;
     this.enqueueAll();
-    this.resync = setInterval(() => {
-      void this.refreshSecrets().then(() => this.enqueueAll());
-    }, this.o.resyncMs ?? 30_000);
+    this.resync = setInterval(() => void this.refreshSecretsSoon(), this.o.resyncMs ?? 30_000);
   }
 
   async stop(): Promise<void> {
@@ -169,17 +177,28 @@ export class Controller {
       if (!current) return;
       this.writes.lvsNodeDelete += 1;
       this.o.log('deleting LVSNode', { node: name });
-      await this.o.client
-        .request({ method: 'DELETE', path: resourcePath(LVS_NODES, { name }) })
-        .catch((e: unknown) => {
-          if (!isNotFound(e)) throw e;
-        });
+      await this.o.client.request({ method: 'DELETE', path: resourcePath(LVS_NODES, { name }) }).catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
+      });
       return;
     }
-    const spec = retire === 'empty' ? {} : desired.specs.get(name);
+    if (retire === 'empty') {
+      if (!current || isEmptySpec(current.spec)) return;
+      this.writes.lvsNodeApply += 1;
+      this.o.log('emptying LVSNode', { node: name });
+      // A merge patch that nulls every key leaves `spec: {}`; server-side apply of an empty spec
+      // would leave a null one, which the schema refuses.
+      await this.o.client.request({
+        method: 'PATCH',
+        path: resourcePath(LVS_NODES, { name }),
+        contentType: PATCH_MERGE,
+        body: { spec: Object.fromEntries(Object.keys(current.spec ?? {}).map((k) => [k, null])) },
+      });
+      return;
+    }
+    const spec = desired.specs.get(name);
     if (spec === undefined) return;
-    const same = current && (retire === 'empty' ? isEmptySpec(current.spec) : stableJson(current.spec ?? {}) === stableJson(spec));
-    if (same) return;
+    if (current && stableJson(current.spec ?? {}) === stableJson(spec)) return;
     this.writes.lvsNodeApply += 1;
     this.o.log('applying LVSNode', { node: name, services: spec.ipvs?.services?.length ?? 0 });
     await this.apply(LVS_NODES, { name }, { spec });
@@ -201,16 +220,21 @@ export class Controller {
       }
       this.writes.finalizer += 1;
       this.o.log('removing finalizer', { virtualService: objectRef(vs) });
-      await this.o.client.request({
-        method: 'PATCH',
-        path: resourcePath(VIRTUAL_SERVICES, ref),
-        contentType: PATCH_JSON,
-        // The test makes the removal fail (422) if the list changed since it was read.
-        body: [
-          { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
-          { op: 'remove', path: `/metadata/finalizers/${index}` },
-        ],
-      });
+      await this.o.client
+        .request({
+          method: 'PATCH',
+          path: resourcePath(VIRTUAL_SERVICES, ref),
+          contentType: PATCH_JSON,
+          // The test makes the removal fail (422) if the list changed since it was read.
+          body: [
+            { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
+            { op: 'remove', path: `/metadata/finalizers/${index}` },
+          ],
+        })
+        .catch((error: unknown) => {
+          // Gone already: a second pass raced the informer's news of the first one's success.
+          if (!isNotFound(error)) throw error;
+        });
       return;
     }
     if (!finalizers.includes(FINALIZER)) {
@@ -260,7 +284,13 @@ export class Controller {
   ): Promise<void> {
     if (stableJson(object.status ?? {}) === stableJson(status)) return;
     this.writes.status += 1;
-    await this.apply(resource, { namespace: object.metadata.namespace, name: object.metadata.name! }, { status }, 'status');
+    this.o.log('writing status', { object: `${resource.kind} ${objectRef(object)}` });
+    await this.apply(
+      resource,
+      { namespace: object.metadata.namespace, name: object.metadata.name! },
+      { status },
+      'status',
+    );
     for (const event of events) await this.event(resource, object, event);
   }
 
@@ -311,6 +341,23 @@ export class Controller {
       })
       .catch((error: unknown) => this.o.log('event not recorded', { reason: event.reason, error: String(error) }));
     this.o.log('event', { object: `${resource.kind} ${objectRef(object)}`, ...event });
+  }
+
+  /** Reads the Secrets again, then reconciles everything; calls made meanwhile make one more read. */
+  private async refreshSecretsSoon(): Promise<void> {
+    if (this.secretRefresh) {
+      this.secretRefreshAgain = true;
+      return this.secretRefresh;
+    }
+    this.secretRefresh = (async () => {
+      do {
+        this.secretRefreshAgain = false;
+        await this.refreshSecrets();
+      } while (this.secretRefreshAgain);
+      this.secretRefresh = undefined;
+      this.enqueueAll();
+    })();
+    return this.secretRefresh;
   }
 
   /** Reads the Secrets the VirtualServices reference (by name: get is all the controller may do). */

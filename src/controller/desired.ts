@@ -65,17 +65,19 @@ export function desiredState(world: World, lastGood: ReadonlyMap<string, Manifes
 
   const valid = withoutLvsNodes(checked.valid);
   const validKeys = new Set([...all(valid)].map(keyOf));
-  let kept = 0;
+  const kept = new Map<string, string>();
   for (const object of live) {
     const key = keyOf(object);
     const previous = lastGood.get(key);
     if (validKeys.has(key) || !previous) continue;
     push(valid, previous);
-    problemsOf(labelOf(object)).keptLastGood = true;
-    kept += 1;
+    kept.set(key, labelOf(object));
   }
-  // Kept versions are checked again beside today's objects (they may clash with them).
-  const planned = kept ? withoutLvsNodes(validateObjects([...all(valid)]).valid) : valid;
+  // Kept versions are checked again beside today's objects (they may clash with them); one that
+  // does not pass is not kept after all.
+  const planned = kept.size ? withoutLvsNodes(validateObjects([...all(valid)]).valid) : valid;
+  const plannedKeys = new Set([...all(planned)].map(keyOf));
+  for (const [key, label] of kept) problemsOf(label).keptLastGood = plannedKeys.has(key);
   const nextLastGood = new Map<string, ManifestObject>();
   for (const object of all(planned)) nextLastGood.set(keyOf(object), object);
 

@@ -92,7 +92,8 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
     conditions.push(condition('Programmed', programmed, reason, message, generation));
   }
   const degraded: string[] = [];
-  if (invalid) degraded.push(problems.keptLastGood ? `invalid, keeping its last valid version: ${errorText}` : errorText);
+  if (invalid)
+    degraded.push(problems.keptLastGood ? `invalid, keeping its last valid version: ${errorText}` : errorText);
   if (masters.length > 1) degraded.push(`more than one director holds the VIP: ${masters.join(', ')}`);
   const faulty = states.filter((s) => s.vrrpState === 'FAULT').map((s) => s.node);
   if (faulty.length) degraded.push(`VRRP FAULT on ${faulty.join(', ')}`);
@@ -155,7 +156,8 @@ export function realServerStatus(rs: RealServer, desired: Desired, allViews: rea
     conditions.push(condition('Ready', ok, ok ? 'Healthy' : 'Unhealthy', message, generation));
   }
   const degraded: string[] = [];
-  if (invalid) degraded.push(problems.keptLastGood ? `invalid, keeping its last valid version: ${errorText}` : errorText);
+  if (invalid)
+    degraded.push(problems.keptLastGood ? `invalid, keeping its last valid version: ${errorText}` : errorText);
   const sick = directors.filter((d) => d.healthy === false);
   if (sick.length) degraded.push(`unhealthy on ${sick.map((d) => d.node).join(', ')}`);
   conditions.push(

@@ -39,7 +39,7 @@ export const PATCH_APPLY = 'application/apply-patch+yaml';
 export const PATCH_JSON = 'application/json-patch+json';
 
 /** How long a plain request may take; watches have their own watchdog (watch.ts). */
-const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 /** Credentials are re-read this often: a projected ServiceAccount token is rotated on disk. */
 const CREDENTIALS_TTL_MS = 60_000;
 

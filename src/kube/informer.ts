@@ -28,6 +28,7 @@ export interface ApiObject {
 
 export class Informer<T extends ApiObject> {
   private readonly listWatch: ListWatch<KubernetesObject>;
+  private readonly watch: StreamWatch;
   private readonly listeners: ((object: T | undefined) => void)[] = [];
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -61,10 +62,10 @@ export class Informer<T extends ApiObject> {
       });
       return result;
     };
-    const watch = new StreamWatch(client, {
+    const watch = (this.watch = new StreamWatch(client, {
       quietMs: options.quietMs,
       onQuiet: (p) => options.log?.('watch quiet, listing again', { path: p }),
-    });
+    }));
     this.listWatch = new ListWatch<KubernetesObject>(
       path,
       watch,
@@ -73,7 +74,12 @@ export class Informer<T extends ApiObject> {
       options.labelSelector,
       options.fieldSelector,
     );
-    for (const verb of ['add', 'update', 'delete'] as const) this.listWatch.on(verb, (o) => this.notify(o as unknown as T));
+    for (const verb of ['add', 'update', 'delete'] as const)
+      this.listWatch.on(verb, (o) => {
+        // A watch that delivers is a working one: the next failure starts the backoff afresh.
+        this.delayMs = 0;
+        this.notify(o as unknown as T);
+      });
     this.listWatch.on('error', (err: unknown) => this.restart(err));
   }
 
@@ -84,12 +90,14 @@ export class Informer<T extends ApiObject> {
 
   start(): void {
     this.stopped = false;
+    this.watch.open();
     void this.listWatch.start().catch((err: unknown) => this.restart(err));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
+    this.watch.close();
     await this.listWatch.stop();
   }
 

@@ -1,6 +1,8 @@
 // Leader election on a coordination.k8s.io Lease, as client-go's leaderelection does it: the
-// leader renews the Lease every retry period; a candidate takes it over once its renewTime is
-// older than leaseDurationSeconds; every write carries the resourceVersion it read, so two
+// leader renews the Lease every retry period; a candidate takes it over once the Lease has not
+// changed for leaseDurationSeconds, timed on the candidate's own clock (as client-go does: the
+// holder's renewTime is never compared with this clock, so clock skew between nodes does not
+// hand the Lease over early); every write carries the resourceVersion it read, so two
 // candidates cannot both win (the loser gets 409 Conflict). A leader that could not renew for the
 // renew deadline stops leading (the process exits, and its replacement starts from scratch). A
 // leader that stops cleanly releases the Lease, so the other replica takes over at its next try.
@@ -24,15 +26,26 @@ interface Lease {
 
 export type LeaseDecision = 'renew' | 'acquire' | 'wait';
 
-/** What a candidate may do with the Lease as it reads it. Pure. */
-export function leaseDecision(spec: LeaseSpec | undefined, identity: string, nowMs: number): LeaseDecision {
+/**
+ * What a candidate may do with the Lease as it reads it, given since when (on its own clock) it
+ * has seen the Lease exactly so. Pure.
+ */
+export function leaseDecision(
+  spec: LeaseSpec | undefined,
+  identity: string,
+  nowMs: number,
+  unchangedSinceMs: number,
+): LeaseDecision {
   const holder = spec?.holderIdentity;
   if (holder === identity) return 'renew';
   if (!holder) return 'acquire';
-  const renewed = Date.parse(spec?.renewTime ?? spec?.acquireTime ?? '');
   const durationMs = (spec?.leaseDurationSeconds ?? 0) * 1000;
-  return Number.isNaN(renewed) || renewed + durationMs < nowMs ? 'acquire' : 'wait';
+  return unchangedSinceMs + durationMs < nowMs ? 'acquire' : 'wait';
 }
+
+/** What identifies one version of the Lease's record: a renewal or a new holder changes it. */
+const recordOf = (spec: LeaseSpec | undefined) =>
+  JSON.stringify([spec?.holderIdentity, spec?.renewTime, spec?.acquireTime, spec?.leaseDurationSeconds]);
 
 /** metav1.MicroTime: RFC 3339 with exactly six fractional digits. */
 export function microTime(ms: number): string {
@@ -57,6 +70,8 @@ export class LeaderElector {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly durationS: number;
+  /** The Lease record as last read, and when (this clock) it was first seen so. */
+  private observed: { record: string; since: number } | undefined;
 
   constructor(private readonly o: LeaderElectorOptions) {
     this.durationS = o.leaseDurationSeconds ?? 15;
@@ -126,11 +141,16 @@ export class LeaderElector {
         });
       return this.confirm(now);
     }
-    const decision = leaseDecision(lease.spec, this.o.identity, now);
+    const record = recordOf(lease.spec);
+    if (this.observed?.record !== record) this.observed = { record, since: now };
+    const decision = leaseDecision(lease.spec, this.o.identity, now, this.observed.since);
     if (decision === 'wait') return false;
     const spec =
       decision === 'renew'
-        ? { ...lease.spec, ...this.held(Date.parse(lease.spec?.acquireTime ?? '') || now, now, lease.spec?.leaseTransitions ?? 0) }
+        ? {
+            ...lease.spec,
+            ...this.held(Date.parse(lease.spec?.acquireTime ?? '') || now, now, lease.spec?.leaseTransitions ?? 0),
+          }
         : this.held(now, now, (lease.spec?.leaseTransitions ?? 0) + 1);
     try {
       await this.write({ ...lease, spec });

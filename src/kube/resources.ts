@@ -40,7 +40,11 @@ export const LEASES: Resource = {
 };
 
 /** The collection (all namespaces when namespace is omitted) or, with name, one object; subresource after it. */
-export function resourcePath(r: Resource, ref: { namespace?: string; name?: string } = {}, subresource?: string): string {
+export function resourcePath(
+  r: Resource,
+  ref: { namespace?: string; name?: string } = {},
+  subresource?: string,
+): string {
   const ns = r.namespaced && ref.namespace ? `/namespaces/${encodeURIComponent(ref.namespace)}` : '';
   const name = ref.name === undefined ? '' : `/${encodeURIComponent(ref.name)}`;
   return `${r.prefix}${ns}/${r.plural}${name}${subresource ? `/${subresource}` : ''}`;

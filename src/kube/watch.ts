@@ -27,11 +27,29 @@ export interface WatchOptions {
 }
 
 export class StreamWatch extends Watch {
+  /** The watches open or opening, each by the function that ends it without a report. */
+  private readonly live = new Set<() => void>();
+  private closed = false;
+
   constructor(
     private readonly client: KubeClient,
     private readonly options: WatchOptions = {},
   ) {
     super(client.config);
+  }
+
+  /**
+   * Ends every watch, those whose request is still on its way included, and opens no new one
+   * until open(): ListWatch.stop() aborts only a watch it already holds, and a list or a
+   * reconnect delay in progress goes on to open a watch after it.
+   */
+  close(): void {
+    this.closed = true;
+    for (const end of [...this.live]) end();
+  }
+
+  open(): void {
+    this.closed = false;
   }
 
   override async watch(
@@ -41,11 +59,16 @@ export class StreamWatch extends Watch {
     done: (err: unknown) => void,
   ): Promise<AbortController> {
     const controller = new AbortController();
+    if (this.closed) {
+      controller.abort();
+      return controller;
+    }
     const quietMs = this.options.quietMs ?? DEFAULT_QUIET_MS;
     let finished = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (err: unknown) => {
       clearTimeout(timer);
+      this.live.delete(end);
       if (finished) return;
       finished = true;
       controller.abort();
@@ -63,7 +86,13 @@ export class StreamWatch extends Watch {
     const outside = () => {
       clearTimeout(timer);
       finished = true;
+      this.live.delete(end);
     };
+    const end = () => {
+      outside();
+      controller.abort();
+    };
+    this.live.add(end);
     const query = {
       ...queryParams,
       watch: true,
@@ -87,6 +116,8 @@ export class StreamWatch extends Watch {
         }
         callback(event.type, event.object, event);
       });
+      // A reset reaches both the response and the line reader; either ends the watch, once.
+      lines.on('error', (err) => finish(err));
       response.on('error', (err) => finish(err));
       response.on('end', () => finish(null));
       response.on('close', () => finish(null));

@@ -1,0 +1,88 @@
+// `lvs-operator agent --node NAME`: the node agent in the cluster. It watches its own LVSNode
+// (a field selector on the name: it reads no other), applies it with the loop local mode runs, and
+// writes what it applied and sees into the LVSNode's status. The data plane, VRRP and the health
+// checks do not depend on the API server: while it is unreachable the last plan stays applied.
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { NodeAgent } from '../agent/agent.js';
+import { runUntilSignalled } from '../agent/lifecycle.js';
+import { readState } from '../agent/state.js';
+import type { LVSNode } from '../api/objects.js';
+import { UsageError } from '../cli/io.js';
+import { noArguments, periodSeconds, wholeSeconds } from '../cli/flags.js';
+import { KubeClient } from '../kube/client.js';
+import { Informer } from '../kube/informer.js';
+import { LVS_NODES } from '../kube/resources.js';
+import { createDrivers, createHealthTracker } from '../local/wiring.js';
+import { jsonLog as log } from '../log.js';
+import { ClusterPlanSource } from './plan-source.js';
+import { StatusWriter } from './status-writer.js';
+
+const OPTIONS = {
+  node: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'state-dir': { type: 'string', default: '/var/lib/lvs-operator' },
+  'resync-seconds': { type: 'string', default: '10' },
+  'drain-timeout-seconds': { type: 'string', default: '300' },
+} as const;
+
+export interface ClusterAgentOptions {
+  node: string;
+  kubeconfig?: string;
+  stateDir: string;
+  resyncSeconds: number;
+  drainTimeoutSeconds: number;
+}
+
+export function parseAgentArgs(argv: string[]): ClusterAgentOptions {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  noArguments('agent', positionals);
+  // In a DaemonSet the node's name comes from the downward API (spec.nodeName into NODE_NAME).
+  const node = values.node ?? process.env.NODE_NAME;
+  if (!node) throw new UsageError('agent needs --node NAME (or NODE_NAME in the environment)');
+  return {
+    node,
+    kubeconfig: values.kubeconfig,
+    stateDir: values['state-dir'],
+    resyncSeconds: periodSeconds(values['resync-seconds'], '--resync-seconds'),
+    drainTimeoutSeconds: wholeSeconds(values['drain-timeout-seconds'], '--drain-timeout-seconds'),
+  };
+}
+
+export async function runClusterAgent(options: ClusterAgentOptions): Promise<number> {
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  const client = KubeClient.fromKubeconfig(options.kubeconfig);
+  const state = readState(options.stateDir);
+  const source = new ClusterPlanSource(options.stateDir);
+  const status = new StatusWriter(client, options.node, log);
+  const informer = new Informer<LVSNode>(client, LVS_NODES, {
+    fieldSelector: `metadata.name=${options.node}`,
+    log,
+  });
+  const agent = new NodeAgent({
+    nodeName: options.node,
+    stateDir: options.stateDir,
+    plan: source,
+    drivers: createDrivers(options.node, options.stateDir),
+    health: createHealthTracker(),
+    state,
+    report: (s) => status.write(s),
+    log,
+    drainTimeoutMs: options.drainTimeoutSeconds * 1000,
+  });
+  log('agent starting', { node: options.node, server: client.server.origin });
+  const code = await runUntilSignalled(agent, {
+    resyncSeconds: options.resyncSeconds,
+    log,
+    watch: (changed) => {
+      informer.onChange(() => {
+        source.update(informer.get(options.node));
+        changed();
+      });
+      informer.start();
+      return () => informer.stop();
+    },
+  });
+  status.stop();
+  return code;
+}
