@@ -254,6 +254,16 @@ export class NodeAgent {
     return result.desired;
   }
 
+  /** What left the plan and is still kept (drained destinations, a real server's retiring items). */
+  private retiringItems(): string[] {
+    return [
+      ...[...this.drainingSince.keys()].map((k) => `ipvs ${k}`),
+      ...[...this.retiring.addresses.since.keys()].map((k) => `address ${k}`),
+      ...[...this.retiring.tunnels.since.keys()].map((k) => `tunnel ${k}`),
+      ...[...this.retiring.sysctls.since.keys()].map((k) => `sysctl ${k}`),
+    ].sort();
+  }
+
   private now(): Date {
     return this.o.now?.() ?? new Date();
   }
@@ -271,6 +281,7 @@ export class NodeAgent {
         state: s.state,
         since: s.since.toISOString(),
       })),
+      retiring: this.retiringItems(),
       destinations: this.o.health.snapshot().map((d) => {
         const key = drainKey(d.service, formatHostPort(normalizeIp(d.address) ?? d.address, d.port));
         const weight = this.kernelWeights.get(key);

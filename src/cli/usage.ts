@@ -23,8 +23,8 @@ Commands:
       Events. Replicas elect a leader with a Lease (namespace: --lease-namespace, else
       $POD_NAMESPACE, else lvs-operator-system). A watch quiet for longer than
       --watch-quiet-seconds is taken for dead and its resource listed again.
-  agent --node NAME [--kubeconfig FILE] [--state-dir /var/lib/lvs-operator] [--resync-seconds 10]
-        [--drain-timeout-seconds 300]
+  agent --node NAME [--kubeconfig FILE] [--state-dir /var/lib/lvs-operator] [--status-file FILE]
+        [--resync-seconds 10] [--drain-timeout-seconds 300]
       Run the node agent in the cluster: apply the node's LVSNode as local does, and write its
       status. NAME defaults to $NODE_NAME. The last plan is kept in the state dir and stays
       applied while the API server is unreachable. Signals as for local.

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { NodeAgent } from '../agent/agent.js';
+import { writeStatusFile } from '../agent/status-file.js';
 import { runUntilSignalled } from '../agent/lifecycle.js';
 import { readState } from '../agent/state.js';
 import type { LVSNode } from '../api/objects.js';
@@ -22,6 +23,7 @@ const OPTIONS = {
   node: { type: 'string' },
   kubeconfig: { type: 'string' },
   'state-dir': { type: 'string', default: '/var/lib/lvs-operator' },
+  'status-file': { type: 'string' },
   'resync-seconds': { type: 'string', default: '10' },
   'drain-timeout-seconds': { type: 'string', default: '300' },
 } as const;
@@ -30,6 +32,8 @@ export interface ClusterAgentOptions {
   node: string;
   kubeconfig?: string;
   stateDir: string;
+  /** Also write the status here (and on stdout), as local mode does. */
+  statusFile?: string;
   resyncSeconds: number;
   drainTimeoutSeconds: number;
 }
@@ -44,6 +48,7 @@ export function parseAgentArgs(argv: string[]): ClusterAgentOptions {
     node,
     kubeconfig: values.kubeconfig,
     stateDir: values['state-dir'],
+    statusFile: values['status-file'],
     resyncSeconds: periodSeconds(values['resync-seconds'], '--resync-seconds'),
     drainTimeoutSeconds: wholeSeconds(values['drain-timeout-seconds'], '--drain-timeout-seconds'),
   };
@@ -66,7 +71,10 @@ export async function runClusterAgent(options: ClusterAgentOptions): Promise<num
     drivers: createDrivers(options.node, options.stateDir),
     health: createHealthTracker(),
     state,
-    report: (s) => status.write(s),
+    report: (s) => {
+      status.write(s);
+      if (options.statusFile) writeStatusFile(options.statusFile, s);
+    },
     log,
     drainTimeoutMs: options.drainTimeoutSeconds * 1000,
   });

@@ -35,6 +35,7 @@ import { WorkQueue } from './queue.js';
 import { stableJson } from './stable-json.js';
 import { nodeViews, realServerStatus, virtualServiceStatus, type NodeView } from './status.js';
 import { FINALIZER, isDeleting, type World } from './world.js';
+import { nodesHolding } from './finalizer.js';
 
 export const FIELD_MANAGER = 'lvs-operator-controller';
 
@@ -213,7 +214,7 @@ export class Controller {
     if (isDeleting(vs)) {
       const index = finalizers.indexOf(FINALIZER);
       if (index < 0) return;
-      const holding = this.nodesHolding(vs, views);
+      const holding = nodesHolding(vs, this.informers.lvsNodes.list());
       if (holding.length) {
         this.o.log('waiting for nodes to clean up', { virtualService: objectRef(vs), nodes: holding });
         return;
@@ -252,28 +253,6 @@ export class Controller {
     const { desired, views } = this.compute();
     const status = realServerStatus(rs, desired, views, this.now());
     await this.writeStatus(REAL_SERVERS, rs, status, realServerEvents(rs.status, status));
-  }
-
-  /**
-   * Nodes that may still hold something of a VirtualService being deleted: their LVSNode still
-   * names it, or their agent has not applied the spec that dropped it.
-   */
-  private nodesHolding(vs: VirtualService, views: readonly NodeView[]): string[] {
-    const ref = objectRef(vs);
-    const vip = vs.spec.address;
-    return this.informers.lvsNodes
-      .list()
-      .filter((n) => {
-        const spec = n.spec ?? {};
-        const names =
-          spec.ipvs?.services?.some((s) => s.owner === ref) ||
-          spec.vrrp?.instances?.some((i) => i.owners.includes(ref)) ||
-          spec.addresses?.some((a) => a.address.split('/')[0] === vip);
-        const view = views.find((v) => v.name === n.metadata.name);
-        const pending = (n.status?.appliedGeneration ?? 0) < (n.metadata.generation ?? 1);
-        return names || (pending && (view === undefined || !view.programmed));
-      })
-      .map((n) => n.metadata.name ?? '');
   }
 
   private async writeStatus(

@@ -114,9 +114,9 @@ export function previousAllocations(virtualServices: readonly VirtualService[]):
   return allocations;
 }
 
-/** An LVSNode whose spec is empty and applied: its agent has removed everything. */
+/** An LVSNode whose spec is empty and applied, and whose agent keeps nothing while directors drain: it has removed everything. */
 function cleanedUp(lvsNode: LVSNode): boolean {
-  return isEmptySpec(lvsNode.spec) && applied(lvsNode);
+  return isEmptySpec(lvsNode.spec) && applied(lvsNode) && (lvsNode.status?.retiring?.length ?? 0) === 0;
 }
 
 export function isEmptySpec(spec: LVSNodeSpec | undefined): boolean {

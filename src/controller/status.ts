@@ -42,10 +42,24 @@ function takesPart(spec: LVSNodeSpec, ref: string, vip: string): boolean {
   return directs(spec, ref) || (spec.addresses?.some((a) => a.address.split('/')[0] === vip) ?? false);
 }
 
-function vrrpStateOf(view: NodeView, ref: string): VrrpState {
+function vrrpOf(view: NodeView, ref: string): { state: VrrpState; since: string } {
   const instance = view.spec.vrrp?.instances?.find((i) => i.owners.includes(ref));
-  const state = view.lvsNode?.status?.vrrp?.find((v) => v.name === instance?.name)?.state;
-  return state ?? 'UNKNOWN';
+  const reported = view.lvsNode?.status?.vrrp?.find((v) => v.name === instance?.name);
+  return { state: reported?.state ?? 'UNKNOWN', since: reported?.since ?? '' };
+}
+
+const vrrpStateOf = (view: NodeView, ref: string): VrrpState => vrrpOf(view, ref).state;
+
+/**
+ * The directors that report MASTER for a VirtualService, the latest transition first. Two claims
+ * are mostly one stale report (a crashed director's agent cannot say it lost the VIP), so the
+ * latest is taken as the holder, and Degraded says there are two.
+ */
+function mastersOf(directors: readonly NodeView[], ref: string): string[] {
+  return directors
+    .filter((d) => vrrpOf(d, ref).state === 'MASTER')
+    .sort((a, b) => vrrpOf(b, ref).since.localeCompare(vrrpOf(a, ref).since))
+    .map((d) => d.name);
 }
 
 export function virtualServiceStatus(vs: VirtualService, desired: Desired, views: readonly NodeView[], now: string) {
@@ -58,7 +72,7 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
   const parts = views.filter((v) => takesPart(v.spec, ref, vip));
   const notProgrammed = parts.filter((v) => !v.programmed);
   const states = directors.map((d) => ({ node: d.name, programmed: d.programmed, vrrpState: vrrpStateOf(d, ref) }));
-  const masters = states.filter((s) => s.vrrpState === 'MASTER').map((s) => s.node);
+  const masters = mastersOf(directors, ref);
   const master = masters[0];
 
   // Real servers as the master sees them (or, without a master, the first director).
@@ -94,7 +108,8 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
   const degraded: string[] = [];
   if (invalid)
     degraded.push(problems.keptLastGood ? `invalid, keeping its last valid version: ${errorText}` : errorText);
-  if (masters.length > 1) degraded.push(`more than one director holds the VIP: ${masters.join(', ')}`);
+  if (masters.length > 1)
+    degraded.push(`more than one director reports MASTER (the latest is taken): ${masters.join(', ')}`);
   const faulty = states.filter((s) => s.vrrpState === 'FAULT').map((s) => s.node);
   if (faulty.length) degraded.push(`VRRP FAULT on ${faulty.join(', ')}`);
   if (healthy < planned.length) degraded.push(`${planned.length - healthy}/${planned.length} real servers unhealthy`);
@@ -138,7 +153,7 @@ export function realServerStatus(rs: RealServer, desired: Desired, allViews: rea
   });
   const healthy = directors.filter((d) => d.healthy === true);
   const vsRef = `${rs.metadata.namespace}/${rs.spec.virtualServiceName}`;
-  const master = views.find((v) => vrrpStateOf(v, vsRef) === 'MASTER')?.name;
+  const master = mastersOf(views, vsRef)[0];
   const onMaster = directors.find((d) => d.node === master);
   const conditions: ConditionInput[] = [];
   const errorText = problems?.errors.join('; ') ?? '';

@@ -1,9 +1,9 @@
 // `lvs-operator local --manifests DIR --node NAME --state-dir DIR`: the node agent fed from files,
 // the same loop the in-cluster agent runs from its LVSNode, until a signal (agent/lifecycle.ts).
-import { mkdirSync, watch, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, watch } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { LVSNodeStatus } from '../api/objects.js';
 import { NodeAgent } from '../agent/agent.js';
+import { writeStatusFile } from '../agent/status-file.js';
 import { runUntilSignalled } from '../agent/lifecycle.js';
 import { jsonLog } from '../log.js';
 import { readState } from '../agent/state.js';
@@ -50,12 +50,6 @@ export function parseLocalArgs(argv: string[]): LocalOptions {
 
 const log = jsonLog;
 
-function writeStatus(file: string, status: LVSNodeStatus): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(status, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
-  process.stdout.write(JSON.stringify(status) + '\n');
-}
-
 export async function runLocal(options: LocalOptions): Promise<number> {
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
   const state = readState(options.stateDir);
@@ -73,7 +67,7 @@ export async function runLocal(options: LocalOptions): Promise<number> {
     drivers: createDrivers(options.node, options.stateDir),
     health: createHealthTracker(),
     state,
-    report: (status) => writeStatus(options.statusFile, status),
+    report: (status) => writeStatusFile(options.statusFile, status),
     log,
     drainTimeoutMs: options.drainTimeoutSeconds * 1000,
   });

@@ -5,6 +5,8 @@
 #   test/e2e/e2e.sh [OUTDIR]      -> OUTDIR/results.json, OUTDIR/driver.log, OUTDIR/console.log, OUTDIR/logs/
 # LVS_E2E_DRIVER names another driver to run on the same topology (a .ts file from the repository's
 # root: the demo's test/e2e/driver/demo.ts, the benchmarks' bench/vm/driver.ts).
+# LVS_E2E_APISERVER=1 runs a kube-apiserver and etcd on the host (control-plane.ts) for the
+# cluster path: the VM gets a user-mode NIC, and the hosts in it reach the host as 10.0.2.2.
 # Exit status: that of the driver (0 = every check passed), 125 when the VM gave no status.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +23,25 @@ t0=$(date +%s)
 "$here/vm/build.sh"
 echo "e2e: bundles and VM ready after $(( $(date +%s) - t0 )) s" >&2
 export LVS_E2E_OUT=$out LVS_E2E_BUNDLE=$root/dist/lvs-operator.mjs
+cp_pid=""
+if [ "${LVS_E2E_APISERVER:-0}" = 1 ]; then
+  . "$here/vm/host-ipvs.sh"
+  # Where the topology's hosts find the API server: the host through QEMU's user network, or, on
+  # a host with IPVS (no VM), the root namespace's end of the gateway veth (topology.sh).
+  if host_has_ipvs; then api_host=192.0.2.1; else api_host=10.0.2.2; export LVS_E2E_NIC=user; fi
+  kube=$out/kube; rm -rf "$kube"; mkdir -p "$kube"
+  cp_args=(); [ "$api_host" = 10.0.2.2 ] || cp_args=(--bind-address=0.0.0.0)
+  "$root/node_modules/.bin/esbuild" "$here/control-plane.ts" --bundle --platform=node --format=esm \
+    --target=node24 --outfile="$out/control-plane.mjs" --log-level=warning
+  LVS_E2E_REPO=$root LVS_E2E_ENVTEST_ASSETS=$("$root/scripts/envtest-assets.sh" | tail -n 1) \
+    node "$out/control-plane.mjs" "$kube" "$api_host" "${cp_args[@]}" > "$out/control-plane.log" 2>&1 &
+  cp_pid=$!
+  for _ in $(seq 1 240); do [ -f "$kube/ready" ] || ! kill -0 $cp_pid 2>/dev/null && break; sleep 0.5; done
+  [ -f "$kube/ready" ] || { echo "e2e: the control plane did not start:" >&2; tail -n 30 "$out/control-plane.log" >&2; exit 125; }
+  export LVS_E2E_KUBE_DIR=$kube LVS_E2E_API_HOST=$api_host
+  echo "e2e: API server $(cat "$kube/ready") ready after $(( $(date +%s) - t0 )) s" >&2
+fi
 set +e; "$here/vm/run.sh" "$here/run-checks.sh" "$out"; status=$?; set -e
+[ -z "$cp_pid" ] || { kill "$cp_pid"; wait "$cp_pid" || true; }
 echo "e2e: exit $status after $(( $(date +%s) - t0 )) s; results in $out/results.json" >&2
 exit $status

@@ -27,6 +27,21 @@ host_add() { # host_add NAME -> netns NAME, eth0 with its address, plugged into 
   ip -n "${E2E_NS}sw" link set "v-$n" master lvsbr0 up
   ip -n "$ns" addr add "${E2E_ADDR[$n]}/24" dev eth0
   ip -n "$ns" link set eth0 up
+  # The cluster path: the API server is reached through the root namespace (api_path_up).
+  [ -z "${LVS_E2E_API_HOST:-}" ] || ip -n "$ns" route add "$LVS_E2E_API_HOST/32" via "$NET.1"
+}
+
+api_path_up() { # the root namespace as the hosts' gateway to the API server (LVS_E2E_API_HOST)
+  # A veth from the root namespace into the bridge, 192.0.2.1 on its end. In the VM the API server
+  # is the host's loopback behind QEMU's user network (10.0.2.2 via eth0, 10.0.2.15 ours); proxy
+  # ARP lets the root namespace answer QEMU for 192.0.2.x, so replies come back without NAT.
+  ip link add "${E2E_NS}gw0" type veth peer name v-gw netns "${E2E_NS}sw"
+  ip -n "${E2E_NS}sw" link set v-gw master lvsbr0 up
+  ip addr add "$NET.1/24" dev "${E2E_NS}gw0"; ip link set "${E2E_NS}gw0" up
+  if [ "${LVS_E2E_IN_VM:-0}" = 1 ]; then
+    ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0
+    sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.eth0.proxy_arp=1
+  fi
 }
 
 nginx_start() { # nginx_start NAME -> Debian's nginx in netns NAME, its own config, pid, logs, temp dirs
@@ -72,10 +87,15 @@ nat_return_path() { # NAT: the real servers answer the client through the VIP's 
 agent_start() { # agent_start HOST MANIFESTS -> the node agent of HOST, in netns HOST, in the background
   # The only place that starts an agent: the driver calls it for every (re)start. Resync at the
   # agent's default (10 s): manifest changes reach it through its directory watch.
-  local h=$1 d=$E2E_RUN/agents/$1
+  # The cluster path (LVS_E2E_KUBE_DIR) starts the in-cluster agent on its LVSNode instead; the
+  # status file is written there too, so the checks read the same document either way.
+  local h=$1 d=$E2E_RUN/agents/$1 source
   mkdir -p "$d/state"
-  ip netns exec "$E2E_NS$h" node "$E2E_RUN/lvs-operator.mjs" local --manifests "$2" --node "$h" \
+  if [ -n "${LVS_E2E_KUBE_DIR:-}" ]; then source=(agent --kubeconfig "$LVS_E2E_KUBE_DIR/agent.kubeconfig")
+  else source=(local --manifests "$2"); fi
+  ip netns exec "$E2E_NS$h" node "$E2E_RUN/lvs-operator.mjs" "${source[@]}" --node "$h" \
     --state-dir "$d/state" --resync-seconds "${LVS_E2E_RESYNC:-10}" --status-file "$d/status.json" \
+    --drain-timeout-seconds "${LVS_E2E_DRAIN_TIMEOUT:-300}" \
     >> "$d/agent.log" 2>&1 < /dev/null &
   echo $! > "$d/agent.pid"   # ip netns exec execs node: this is the agent's own pid
 }
@@ -106,11 +126,13 @@ topo_up() { # topo_up dr|nat|tun -> the whole topology
   mkdir -p "$E2E_RUN"; chmod 755 "$E2E_RUN"
   ip netns add "${E2E_NS}sw"; ip -n "${E2E_NS}sw" link set lo up
   ip -n "${E2E_NS}sw" link add lvsbr0 type bridge; ip -n "${E2E_NS}sw" link set lvsbr0 up
+  [ -z "${LVS_E2E_API_HOST:-}" ] || api_path_up
   host_add client
   servers_up "$1"
 }
 
 topo_down() {
   servers_down; netns_kill client; netns_kill sw
-  ip netns del "${E2E_NS}client" 2>/dev/null; ip netns del "${E2E_NS}sw" 2>/dev/null; true
+  ip netns del "${E2E_NS}client" 2>/dev/null; ip netns del "${E2E_NS}sw" 2>/dev/null
+  ip link del "${E2E_NS}gw0" 2>/dev/null; true
 }

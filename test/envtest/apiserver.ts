@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   apiServerArgs?: string[];
   /** How long to wait for etcd's /health and the apiserver's /readyz (default 60 s). */
   startTimeoutMs?: number;
+  /** More subjectAltNames for the serving certificate (e.g. IP:10.0.2.2, the host as a QEMU guest sees it). */
+  servingSans?: string[];
   /** Keep the temp dir (certs, kubeconfigs, logs) after stop(), for debugging. */
   keepDir?: boolean;
 }
@@ -189,7 +191,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         'basicConstraints=critical,CA:FALSE',
         'keyUsage=critical,digitalSignature',
         'extendedKeyUsage=serverAuth',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        `subjectAltName=${['IP:127.0.0.1', 'DNS:localhost', ...(opts.servingSans ?? [])].join(',')}`,
       ],
       'ca',
     );

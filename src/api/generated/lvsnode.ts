@@ -346,6 +346,12 @@ export interface LVSNodeStatus {
    */
   lastError?: string;
   /**
+   * What left the plan but is kept while the directors drain it, until it goes: destinations at weight 0 that still have connections (`ipvs SERVICE DESTINATION`), and a real server's VIPs, tunnels and sysctls (`address ...`, `tunnel ...`, `sysctl ...`), for at most the drain timeout. A VirtualService being deleted is let go once no node keeps anything.
+   *
+   * Items: One item kept, as its kind and key.
+   */
+  retiring?: string[];
+  /**
    * A digest of the managed part of the IPVS table as last observed.
    */
   ipvsDigest?: string;

@@ -60,7 +60,7 @@ if [ ! -f "$vmlinuz" ] || [ ! -f "$initrd" ]; then
   # arrive as dependencies of ip_vs (CONFIG_IP_VS_NFCT=y), so NAT needs nothing more.
   #   virtio_pci 9pnet_virtio 9p overlay: the host's / over 9p with a tmpfs overlay on top
   #   ipip (tunnel4, ip_tunnel): TUN real servers (tunl0 then exists in every netns)
-  want="virtio_pci 9pnet_virtio 9p overlay crc32c_generic ip_vs veth bridge ipip"
+  want="virtio_pci 9pnet_virtio 9p overlay crc32c_generic ip_vs veth bridge ipip virtio_net"
   # every IPVS scheduler this kernel ships (Debian 6.1 has no ip_vs_twos); ftp and pe_sip are helpers
   scheds=$(grep -oE '/ip_vs_[a-z]+\.ko[a-z.]*:' "$md/modules.dep" | sed 's|^/||; s|\.ko.*||' | grep -vE '^ip_vs_(ftp|pe_sip)$' | sort -u)
   declare -A seen; order=()

@@ -39,12 +39,15 @@ bind_arg=""; [ ${#binds[@]} -eq 0 ] || bind_arg="lvse2e.bind=$(IFS=,; echo "${bi
 cache=${LVS_E2E_CACHE:-$HOME/.cache/lvs-operator/vm}
 [ -f "$cache/current.env" ] || "$here/build.sh"
 . "$cache/current.env"
+# No network but the topology's own, unless the cluster path needs the host's API server: QEMU's
+# user network then maps 10.0.2.2 to the host's loopback.
+nic=none; [ "${LVS_E2E_NIC:-}" != user ] || nic=user,model=virtio-net-pci
 # -smp 2 with multi-threaded TCG: the machine has 2 cores; -cpu max for the kernel's x86-64 baseline.
 # A hung guest must not hang the caller: timeout kills QEMU (no exit-status file = failure).
 set +e
 timeout -k 10 "${LVS_E2E_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
   -machine pc -accel tcg,thread=multi -cpu max -smp "${LVS_E2E_SMP:-2}" -m "${LVS_E2E_MEM:-3072}" \
-  -nographic -nic none -no-reboot \
+  -nographic -nic "${nic}" -no-reboot \
   -kernel "$KERNEL" -initrd "$INITRD" \
   -append "console=ttyS0 loglevel=3 panic=-1 mitigations=off tsc=reliable lvse2e.out=$out $bind_arg" \
   -virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap \

@@ -156,6 +156,11 @@ describe('desiredState', () => {
       expect(desiredState(withoutNginx02(unreported), noLastGood).retire.get('nginx02')).toBe('empty');
     });
 
+    it('is kept while its agent keeps items that left its plan (the VIP on lo while directors drain)', () => {
+      const keeping = lvsNode('nginx02', {}, 4, { appliedGeneration: 4, retiring: ['address lo 172.16.40.160/32'] });
+      expect(desiredState(withoutNginx02(keeping), noLastGood).retire.get('nginx02')).toBe('empty');
+    });
+
     it('is deleted once its agent has applied the empty spec', () => {
       const applied = lvsNode('nginx02', {}, 4, { appliedGeneration: 4 });
       expect(desiredState(withoutNginx02(applied), noLastGood).retire.get('nginx02')).toBe('delete');

@@ -39,7 +39,9 @@ interface Scene {
   desired: Desired;
   vs: VirtualService;
   /** LVSNodes holding the desired specs, applied, with the directors' VRRP states and health. */
-  lvsNodes: (directors: Record<string, { state?: VrrpState; destinations?: DestinationHealth[] }>) => LVSNode[];
+  lvsNodes: (
+    directors: Record<string, { state?: VrrpState; since?: string; destinations?: DestinationHealth[] }>,
+  ) => LVSNode[];
 }
 
 function scene(world: World = seedWorld(), lastGood = new Map<string, ManifestObject>()): Scene {
@@ -52,7 +54,7 @@ function scene(world: World = seedWorld(), lastGood = new Map<string, ManifestOb
       [...desired.specs].map(([name, spec]) => {
         const d = directors[name];
         const status: LVSNodeStatus = { appliedGeneration: 2 };
-        if (d?.state) status.vrrp = [{ name: instanceName(desired, name), state: d.state }];
+        if (d?.state) status.vrrp = [{ name: instanceName(desired, name), state: d.state, since: d.since }];
         if (d?.destinations) status.destinations = d.destinations;
         return lvsNode(name, spec, 2, status);
       }),
@@ -227,17 +229,21 @@ describe('VirtualService status', () => {
   });
 
   describe('Degraded', () => {
-    it('on split brain: two directors hold the VIP', () => {
+    it('when two directors report MASTER, naming the latest transition as master (the other report is mostly stale)', () => {
       const s = scene();
       const status = vsStatus(
         s,
         s.lvsNodes({
-          lvs01: { state: 'MASTER', destinations: allHealthy },
-          lvs02: { state: 'MASTER', destinations: allHealthy },
+          // lvs01 crashed as MASTER (its agent cannot report any more); lvs02 took over later
+          lvs01: { state: 'MASTER', since: '2026-11-25T10:00:00.000Z', destinations: allHealthy },
+          lvs02: { state: 'MASTER', since: '2026-11-25T10:05:00.000Z', destinations: allHealthy },
         }),
       );
+      expect(status.master).toBe('lvs02');
       expect(conditionsOf(status).Degraded).toBe('True Degraded');
-      expect(conditionOf(status, 'Degraded')?.message).toBe('more than one director holds the VIP: lvs01, lvs02');
+      expect(conditionOf(status, 'Degraded')?.message).toBe(
+        'more than one director reports MASTER (the latest is taken): lvs02, lvs01',
+      );
     });
 
     it('on a VRRP FAULT', () => {

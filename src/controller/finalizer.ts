@@ -1,0 +1,24 @@
+// When a VirtualService being deleted may let go: once no node can still hold anything of it. Pure.
+import { objectRef, type LVSNode, type VirtualService } from '../api/objects.js';
+import { applied } from './desired.js';
+
+/**
+ * The nodes that may still hold something of a VirtualService: their LVSNode still names it (the
+ * controller has not written the plan without it yet), their agent has not applied the current
+ * spec, or it keeps items that left its plan while the directors drain them (status.retiring).
+ */
+export function nodesHolding(vs: VirtualService, lvsNodes: readonly LVSNode[]): string[] {
+  const ref = objectRef(vs);
+  const vip = vs.spec.address;
+  return lvsNodes
+    .filter((n) => {
+      const spec = n.spec ?? {};
+      const names =
+        (spec.ipvs?.services?.some((s) => s.owner === ref) ?? false) ||
+        (spec.vrrp?.instances?.some((i) => i.owners.includes(ref)) ?? false) ||
+        (spec.addresses?.some((a) => a.address.split('/')[0] === vip) ?? false);
+      const draining = (n.status?.retiring?.length ?? 0) > 0;
+      return names || draining || !applied(n);
+    })
+    .map((n) => n.metadata.name ?? '');
+}
