@@ -68,6 +68,8 @@ export class Controller {
   private version = 0;
   private computed: Computed | undefined;
   private lastGood = new Map<string, ManifestObject>();
+  /** What each VirtualService and RealServer last gave the plan (changesInput). */
+  private readonly inputs = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
   /** Nothing is planned before every informer has listed and the Secrets are read: a plan made
    * from a partial cache (LVSNodes but no Nodes yet) would delete what it cannot see. */
@@ -97,7 +99,8 @@ export class Controller {
         o.log('reconcile failed', { key, error: String((error as Error).message ?? error), retryInMs }),
     });
     for (const informer of Object.values(this.informers)) {
-      informer.onChange(() => {
+      informer.onChange((object) => {
+        if (!this.changesInput((name, ns) => informer.get(name, ns), object)) return;
         this.version += 1;
         if (this.started) this.enqueueAll();
       });
@@ -144,6 +147,31 @@ export class Controller {
       lvsNodes: this.informers.lvsNodes.list(),
       secrets: [...this.secrets.values()],
     };
+  }
+
+  /**
+   * Whether an event changes anything the plan or a status is made from. The controller's own
+   * status writes on VirtualServices and RealServers come back as events; they change nothing
+   * (but a VirtualService's VRID, which the plan reads), and replanning the world for each of them
+   * would cost a full plan per object written.
+   */
+  private changesInput(
+    get: (name: string, namespace?: string) => ManifestObject | undefined,
+    object: ManifestObject | undefined,
+  ): boolean {
+    if (!object || (object.kind !== 'VirtualService' && object.kind !== 'RealServer')) return true;
+    const key = `${object.kind}/${objectRef(object)}`;
+    const current = get(object.metadata.name ?? '', object.metadata.namespace);
+    const input = current && {
+      spec: 'spec' in current ? current.spec : undefined,
+      metadata: { ...current.metadata, resourceVersion: undefined, managedFields: undefined },
+      vrid: current.kind === 'VirtualService' ? current.status?.virtualRouterID : undefined,
+    };
+    const fingerprint = input ? stableJson(input) : 'gone';
+    if (this.inputs.get(key) === fingerprint) return false;
+    if (input) this.inputs.set(key, fingerprint);
+    else this.inputs.delete(key);
+    return true;
   }
 
   private compute(): Computed {
