@@ -68,6 +68,8 @@ export class Controller {
   private version = 0;
   private computed: Computed | undefined;
   private lastGood = new Map<string, ManifestObject>();
+  /** The problem last reported on each Node, so that an Event is recorded once per message. */
+  private readonly nodeProblems = new Map<string, string>();
   /** What each VirtualService and RealServer last gave the plan (changesInput). */
   private readonly inputs = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
@@ -188,6 +190,7 @@ export class Controller {
     for (const name of [...desired.specs.keys(), ...desired.retire.keys()]) this.queue.add(`LVSNode/${name}`);
     for (const vs of this.informers.virtualServices.list()) this.queue.add(`VirtualService/${objectRef(vs)}`);
     for (const rs of this.informers.realServers.list()) this.queue.add(`RealServer/${objectRef(rs)}`);
+    for (const node of this.informers.nodes.list()) this.queue.add(`Node/${node.metadata.name}`);
   }
 
   private async reconcile(key: string): Promise<void> {
@@ -196,6 +199,24 @@ export class Controller {
     if (kind === 'LVSNode') return this.reconcileLvsNode(ref.name);
     if (kind === 'VirtualService') return this.reconcileVirtualService(ref.namespace!, ref.name);
     if (kind === 'RealServer') return this.reconcileRealServer(ref.namespace!, ref.name);
+    if (kind === 'Node') return this.reconcileNode(ref.name);
+  }
+
+  /**
+   * A Node the planner cannot use (no InternalIP, one that is not an IP) has no status of ours to
+   * carry a condition: the problem goes into a Warning Event on the Node, once per message.
+   */
+  private async reconcileNode(name: string): Promise<void> {
+    const node = this.informers.nodes.get(name);
+    if (!node) {
+      this.nodeProblems.delete(name);
+      return;
+    }
+    const { desired } = this.compute();
+    const message = desired.problems.get(`Node ${name}`)?.errors.join('; ') ?? '';
+    if (message === (this.nodeProblems.get(name) ?? '')) return;
+    this.nodeProblems.set(name, message);
+    if (message) await this.event(NODES, node, { type: 'Warning', reason: 'InvalidSpec', message });
   }
 
   private async reconcileLvsNode(name: string): Promise<void> {
@@ -318,8 +339,13 @@ export class Controller {
     });
   }
 
-  private async event(resource: Resource, object: VirtualService | RealServer, event: EventSpec): Promise<void> {
+  private async event(
+    resource: Resource,
+    object: VirtualService | RealServer | KubeNode,
+    event: EventSpec,
+  ): Promise<void> {
     this.writes.event += 1;
+    // Events about cluster-scoped objects (Nodes) live in default, as the kubelet's do.
     const namespace = object.metadata.namespace ?? 'default';
     const now = this.now();
     await this.o.client
@@ -333,7 +359,7 @@ export class Controller {
           involvedObject: {
             apiVersion: resource.apiVersion,
             kind: resource.kind,
-            namespace,
+            namespace: object.metadata.namespace,
             name: object.metadata.name,
             uid: object.metadata.uid,
           },

@@ -114,9 +114,18 @@ export function previousAllocations(virtualServices: readonly VirtualService[]):
   return allocations;
 }
 
-/** An LVSNode whose spec is empty and applied, and whose agent keeps nothing while directors drain: it has removed everything. */
+/**
+ * An LVSNode whose spec is empty and applied, and whose agent keeps nothing while directors drain:
+ * it has removed everything. One whose agent never reported has nothing to remove.
+ */
 function cleanedUp(lvsNode: LVSNode): boolean {
+  if (neverReported(lvsNode)) return true;
   return isEmptySpec(lvsNode.spec) && applied(lvsNode) && (lvsNode.status?.retiring?.length ?? 0) === 0;
+}
+
+/** No agent has ever written this LVSNode's status: nothing of it was ever programmed. */
+export function neverReported(lvsNode: LVSNode): boolean {
+  return lvsNode.status?.appliedGeneration === undefined;
 }
 
 export function isEmptySpec(spec: LVSNodeSpec | undefined): boolean {

@@ -1,14 +1,17 @@
 // The foundation's table of invalid objects (test/unit/validate/invalid-cases.ts) against a real
 // kube-apiserver: every object the CRDs' own schema or CEL rules can judge is refused by the
 // server too. What passes the server is named below with the reason: objects invalid only beside
-// others (the server sees one object at a time) and two rules kept in code; the controller
-// reports those in a condition.
+// others (the server sees one object at a time) and two rules kept in code. The controller, run
+// against the same server, reports each of those: in the object's Degraded condition, or for a
+// Node (which has no status of ours) in a Warning Event, naming the field and the value.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../unit/validate/invalid-cases.js';
+import { directors, rs, vs } from '../unit/validate/builders.js';
 import { startControlPlane, type ControlPlane } from './apiserver.js';
+import { eventually, runCli, type Running } from './support/processes.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const enabled = process.env.LVS_ENVTEST === '1';
@@ -33,7 +36,9 @@ describe.skipIf(!enabled)('the invalid-object table in a real kube-apiserver', (
     }
   }, 60 * 60_000);
 
+  let controller: Running | undefined;
   afterAll(async () => {
+    await controller?.stop('SIGKILL');
     await cp?.stop();
   });
 
@@ -50,5 +55,94 @@ describe.skipIf(!enabled)('the invalid-object table in a real kube-apiserver', (
     const r = kubectl(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(object));
     if (name in notForTheServer) expect(r.status, `accepted: ${notForTheServer[name]}`).toBe(0);
     else expect(r.status, `the server accepted what local validation refuses: ${r.stdout}`).not.toBe(0);
+  });
+
+  describe('what passes the server, the controller reports', () => {
+    const apply = (object: unknown) => {
+      const r = kubectl(['apply', '-f', '-'], JSON.stringify(object));
+      if (r.status !== 0) throw new Error(`kubectl apply: ${r.stderr}`);
+    };
+    const get = (args: string[]) => {
+      const r = kubectl([...args, '-o', 'json']);
+      return r.status === 0 ? JSON.parse(r.stdout) : undefined;
+    };
+    const degraded = (kind: string, name: string) =>
+      get(['get', kind, name, '-n', 'default'])?.status?.conditions?.find(
+        (c: { type: string }) => c.type === 'Degraded',
+      );
+
+    beforeAll(() => {
+      // The valid neighbours of the unit table, as the server holds them.
+      const neighbours = [
+        vs('web'),
+        vs('nat', { address: '192.0.2.20', forwarding: 'NAT' }),
+        ...directors(),
+        rs('web-1', { address: '198.51.100.1' }),
+        rs('nat-1', { virtualServiceName: 'nat', address: '198.51.100.2' }),
+      ];
+      apply({ apiVersion: 'v1', kind: 'List', items: neighbours });
+      controller = runCli([
+        'controller',
+        '--kubeconfig',
+        cp.adminKubeconfig,
+        '--no-leader-elect',
+        '--resync-seconds',
+        '5',
+      ]);
+    }, 60_000);
+
+    it.each(cases.filter((c) => c.name in notForTheServer).map((c) => [c.name, c] as const))(
+      '%s',
+      async (_name, { object, field, value }) => {
+        const kind = object.kind;
+        const name = object.metadata.name!;
+        apply(object);
+        try {
+          let message: string;
+          if (kind === 'Node') {
+            message = await eventually(
+              () => {
+                const events = get([
+                  'get',
+                  'events',
+                  '-n',
+                  'default',
+                  '--field-selector',
+                  `involvedObject.kind=Node,involvedObject.name=${name},reason=InvalidSpec`,
+                ]);
+                return events?.items?.[0]?.message as string | undefined;
+              },
+              30_000,
+              `an InvalidSpec Event on Node ${name}`,
+            );
+          } else {
+            const c = await eventually(
+              () => {
+                const d = degraded(`${kind.toLowerCase()}s`, name);
+                return d?.reason === 'InvalidSpec' && d.message.includes(field) && d;
+              },
+              30_000,
+              `${kind} ${name} Degraded InvalidSpec`,
+            );
+            expect(c.status).toBe('True');
+            message = c.message;
+          }
+          expect(message).toContain(field);
+          expect(message).toContain(JSON.stringify(value));
+          // The valid neighbours are not blamed.
+          for (const [k, n] of [
+            ['virtualservices', 'web'],
+            ['virtualservices', 'nat'],
+            ['realservers', 'web-1'],
+            ['realservers', 'nat-1'],
+          ]) {
+            expect(degraded(k!, n!)?.reason, `${k}/${n}`).not.toBe('InvalidSpec');
+          }
+        } finally {
+          kubectl(['delete', `${kind.toLowerCase()}s`, name, '-n', 'default', '--wait=true', '--timeout=30s']);
+        }
+      },
+      60_000,
+    );
   });
 });

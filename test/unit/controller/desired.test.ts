@@ -152,8 +152,11 @@ describe('desiredState', () => {
     it('is emptied while its agent has not applied the empty spec', () => {
       const pending = lvsNode('nginx02', {}, 4, { appliedGeneration: 3 });
       expect(desiredState(withoutNginx02(pending), noLastGood).retire.get('nginx02')).toBe('empty');
-      const unreported = lvsNode('nginx02', {}, 4, {});
-      expect(desiredState(withoutNginx02(unreported), noLastGood).retire.get('nginx02')).toBe('empty');
+    });
+
+    it('is deleted at once when no agent ever reported on it (nothing was programmed)', () => {
+      const unreported = lvsNode('nginx02', planned, 4, {});
+      expect(desiredState(withoutNginx02(unreported), noLastGood).retire.get('nginx02')).toBe('delete');
     });
 
     it('is kept while its agent keeps items that left its plan (the VIP on lo while directors drain)', () => {

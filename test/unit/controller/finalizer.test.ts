@@ -28,6 +28,11 @@ describe('nodesHolding: when a deleted VirtualService may let go', () => {
     expect(nodesHolding(vs, nodes)).toEqual(['lvs01', 'nginx01']);
   });
 
+  it('does not wait for a node whose agent never reported (nothing was programmed there)', () => {
+    const nodes = [...withWeb].map(([name, spec]) => lvsNode(name, spec, 1, {}));
+    expect(nodesHolding(vs, nodes)).toEqual([]);
+  });
+
   it('lets go once every node applied a plan without it and keeps nothing', () => {
     const nodes = ['lvs01', 'lvs02', 'nginx01', 'nginx02'].map((name) => lvsNode(name, {}, 3));
     expect(nodesHolding(vs, nodes)).toEqual([]);
