@@ -1,5 +1,5 @@
 // The API server for the e2e run through the cluster path: a real kube-apiserver and etcd on the
-// host (test/envtest/apiserver.ts), with the CRDs and deploy/rbac installed, and kubeconfigs for
+// host (test/envtest/apiserver.ts), with the rendered chart (deploy/manifests: CRDs, ServiceAccounts, RBAC) installed, and kubeconfigs for
 // the VM: the controller's and the agents' hold a ServiceAccount token (as a pod gets one), the
 // admin's a client certificate, all inline (the VM does not see the host's /tmp). Inside the VM
 // the host is 10.0.2.2 (QEMU's user network maps it to the host's loopback).
@@ -30,7 +30,7 @@ const kubectl = (args: string[]) => {
 };
 kubectl(['apply', '--server-side', '-f', join(repo, 'crds')]);
 kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repo, 'crds')]);
-kubectl(['apply', '--server-side', '-f', join(repo, 'deploy/rbac')]);
+kubectl(['apply', '--server-side', '-f', join(repo, 'deploy/manifests')]);
 
 const admin = JSON.parse(readFileSync(cp.adminKubeconfig, 'utf8'));
 const port = new URL(cp.url).port;

@@ -76,7 +76,7 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
       (d: { owner: string }) => d.owner === `default/${realServer}`,
     )?.weight;
 
-  /** A kubeconfig with a token of the ServiceAccount from deploy/rbac (TokenRequest, as a pod gets). */
+  /** A kubeconfig with a token of the ServiceAccount from deploy/manifests, the rendered chart (TokenRequest, as a pod gets). */
   const serviceAccountKubeconfig = (name: string) => {
     const token = admin(['create', 'token', name, '-n', NS, '--duration', '2h']).trim();
     const config = JSON.parse(readFileSync(cp.adminKubeconfig, 'utf8'));
@@ -145,7 +145,9 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     cp = await startControlPlane();
     admin(['apply', '--server-side', '-f', join(repo, 'crds')]);
     admin(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repo, 'crds')]);
-    admin(['apply', '--server-side', '-f', join(repo, 'deploy/rbac')]);
+    // The chart as kubectl users install it: its ServiceAccounts and RBAC are what the controller and
+    // the agents run with here.
+    admin(['apply', '--server-side', '-f', join(repo, 'deploy/manifests')]);
     controllerKubeconfig = serviceAccountKubeconfig('lvs-operator-controller');
     agentKubeconfig = serviceAccountKubeconfig('lvs-operator-agent');
   }, 60 * 60_000);
@@ -154,6 +156,18 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     await Promise.all(running.map((r) => r.stop('SIGKILL')));
     await cp?.stop();
   }, 120_000);
+
+  it('takes the rendered chart whole (server-side apply): CRDs, RBAC, the controller Deployment and the agent DaemonSet', () => {
+    const names = admin(['get', 'deployments,daemonsets,serviceaccounts', '-n', NS, '-o', 'name']).trim().split('\n');
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'deployment.apps/lvs-operator-controller',
+        'daemonset.apps/lvs-operator-agent',
+        'serviceaccount/lvs-operator-controller',
+        'serviceaccount/lvs-operator-agent',
+      ]),
+    );
+  });
 
   it('writes the LVSNode specs the planner gives for the seed example applied with kubectl', async () => {
     const controller = startController();
