@@ -26,7 +26,8 @@ COPY --from=build /src/crds /opt/lvs-operator/crds
 COPY --from=build /src/package.json /opt/lvs-operator/package.json
 USER 65532:65532
 EXPOSE 8080 9641
-# /healthz on the metrics port: the controller's (8080) by default; the agent's pod sets METRICS_PORT=9641.
+# /healthz on the metrics port: the controller's (8080) by default, METRICS_PORT=9641 for the agent. (Kubernetes
+# ignores HEALTHCHECK: the chart gives both pods probes on /healthz.)
 HEALTHCHECK --interval=30s --timeout=3s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.METRICS_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/opt/lvs-operator/lvs-operator.mjs"]

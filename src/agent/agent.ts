@@ -4,6 +4,7 @@
 // change. Reconciles never overlap: each waits for the one before. One failing driver does not
 // stop the others; its error goes into the status and the next pass tries again.
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../api/objects.js';
 import { normalizeIp } from '../ipvs/address.js';
 import { drainKey, keepDraining, removalCandidates } from '../ipvs/drain.js';
@@ -38,6 +39,8 @@ export interface AgentOptions {
   now?: () => Date;
   /** How long a removed destination may drain before it goes anyway (default 300 s). */
   drainTimeoutMs?: number;
+  /** Called after every full pass that had a plan to apply (metrics): its duration, and whether it ended with errors. */
+  onPass?: (pass: { seconds: number; failed: boolean }) => void;
 }
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 300_000;
@@ -90,7 +93,14 @@ export class NodeAgent {
       this.pendingPass = undefined;
       const observe = this.observeNext;
       this.observeNext = false;
-      await this.fullPass(observe);
+      const started = performance.now();
+      const done = (failed: boolean) => this.o.onPass?.({ seconds: (performance.now() - started) / 1000, failed });
+      try {
+        if (await this.fullPass(observe)) done(this.errors.length > 0);
+      } catch (error) {
+        done(true);
+        throw error;
+      }
     });
     this.pendingPass = pass;
     return pass;
@@ -110,9 +120,10 @@ export class NodeAgent {
     return this.queue;
   }
 
-  private async fullPass(observe: boolean): Promise<void> {
+  /** false: no plan known yet, nothing done. */
+  private async fullPass(observe: boolean): Promise<boolean> {
     const planned = this.o.plan.read();
-    if (!planned) return;
+    if (!planned) return false;
     const { spec, messages } = planned;
     const digest = JSON.stringify(spec);
     if (
@@ -175,6 +186,7 @@ export class NodeAgent {
     if (this.errors.length === 0) this.o.state.appliedGeneration = this.o.state.generation;
     writeState(this.o.stateDir, this.o.state);
     this.report();
+    return true;
   }
 
   /** The health fast path: reprogram the weights from the last plan without re-reading it. */

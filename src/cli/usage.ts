@@ -10,24 +10,26 @@ Commands:
   render keepalived --manifests DIR --node NAME
       Print the node's keepalived.conf (VRRP only).
   local --manifests DIR --node NAME --state-dir DIR [--status-file FILE] [--resync-seconds 10]
-        [--drain-timeout-seconds 300]
+        [--drain-timeout-seconds 300] [--metrics-address 0.0.0.0:9641|off]
       Run the node agent from files: plan for NAME and apply it (IPVS, keepalived VRRP, sysctls,
       addresses, health checks) on every change of DIR and every resync. SIGTERM/SIGINT stop it and
       hand the VIP over; SIGUSR2 stops it leaving keepalived and the data plane for the next agent.
       A real server removed from the plan stays at weight 0 while it has connections, for at most
-      the drain timeout.
+      the drain timeout. Prometheus metrics on http://ADDRESS/metrics (IPVS counters of the services
+      it owns, VRRP states, health checks, passes), /healthz; an IPv6 host goes in brackets.
   controller [--kubeconfig FILE] [--no-leader-elect] [--lease-namespace NS] [--lease-name NAME]
-        [--resync-seconds 30] [--watch-quiet-seconds 150]
+        [--resync-seconds 30] [--watch-quiet-seconds 150] [--metrics-address 0.0.0.0:8080|off]
       Run the controller: watch VirtualServices, RealServers and Nodes, write each node's LVSNode
       spec (server-side apply), and the VirtualServices' and RealServers' status, finalizers and
       Events. Replicas elect a leader with a Lease (namespace: --lease-namespace, else
       $POD_NAMESPACE, else lvs-operator-system). A watch quiet for longer than
-      --watch-quiet-seconds is taken for dead and its resource listed again.
-  agent --node NAME [--kubeconfig FILE] [--state-dir /var/lib/lvs-operator] [--status-file FILE]
-        [--resync-seconds 10] [--drain-timeout-seconds 300]
+      --watch-quiet-seconds is taken for dead and its resource listed again. Metrics (reconciles,
+      leadership, writes) on http://ADDRESS/metrics, /healthz.
+  agent --node NAME [--kubeconfig FILE] [--state-dir /var/lib/lvs-operator] [--proc-sys /proc/sys] [--status-file FILE]
+        [--resync-seconds 10] [--drain-timeout-seconds 300] [--metrics-address 0.0.0.0:9641|off]
       Run the node agent in the cluster: apply the node's LVSNode as local does, and write its
       status. NAME defaults to $NODE_NAME. The last plan is kept in the state dir and stays
-      applied while the API server is unreachable. Signals as for local.
+      applied while the API server is unreachable. Signals and metrics as for local.
   import-keepalived FILE... [--node NAME] [--namespace NS]
       Turn keepalived.conf files (one per director) into Nodes, Secrets, VirtualServices and RealServers.
 

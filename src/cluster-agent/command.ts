@@ -18,24 +18,33 @@ import { createDrivers, createHealthTracker } from '../local/wiring.js';
 import { jsonLog as log } from '../log.js';
 import { ClusterPlanSource } from './plan-source.js';
 import { StatusWriter } from './status-writer.js';
+import { AGENT_METRICS_ADDRESS, parseMetricsAddress, type ListenAddress } from '../metrics/address.js';
+import { AgentMetrics, serveAgentMetrics } from '../metrics/agent.js';
+import { createRegistry } from '../metrics/server.js';
 
 const OPTIONS = {
   node: { type: 'string' },
   kubeconfig: { type: 'string' },
   'state-dir': { type: 'string', default: '/var/lib/lvs-operator' },
+  'proc-sys': { type: 'string', default: '/proc/sys' },
   'status-file': { type: 'string' },
   'resync-seconds': { type: 'string', default: '10' },
   'drain-timeout-seconds': { type: 'string', default: '300' },
+  'metrics-address': { type: 'string', default: AGENT_METRICS_ADDRESS },
 } as const;
 
 export interface ClusterAgentOptions {
   node: string;
   kubeconfig?: string;
   stateDir: string;
+  /** Where the host's /proc/sys is mounted (the chart mounts it at /host/proc/sys). */
+  procSys: string;
   /** Also write the status here (and on stdout), as local mode does. */
   statusFile?: string;
   resyncSeconds: number;
   drainTimeoutSeconds: number;
+  /** Where /metrics is served; undefined: off. */
+  metricsAddress?: ListenAddress;
 }
 
 export function parseAgentArgs(argv: string[]): ClusterAgentOptions {
@@ -48,9 +57,11 @@ export function parseAgentArgs(argv: string[]): ClusterAgentOptions {
     node,
     kubeconfig: values.kubeconfig,
     stateDir: values['state-dir'],
+    procSys: values['proc-sys'],
     statusFile: values['status-file'],
     resyncSeconds: periodSeconds(values['resync-seconds'], '--resync-seconds'),
     drainTimeoutSeconds: wholeSeconds(values['drain-timeout-seconds'], '--drain-timeout-seconds'),
+    metricsAddress: parseMetricsAddress(values['metrics-address']),
   };
 }
 
@@ -64,12 +75,15 @@ export async function runClusterAgent(options: ClusterAgentOptions): Promise<num
     fieldSelector: `metadata.name=${options.node}`,
     log,
   });
+  const drivers = createDrivers(options.node, options.stateDir, options.procSys);
+  const metrics = options.metricsAddress && new AgentMetrics(createRegistry(), { log });
+  const health = createHealthTracker({ onCheck: metrics?.observeCheck });
   const agent = new NodeAgent({
     nodeName: options.node,
     stateDir: options.stateDir,
     plan: source,
-    drivers: createDrivers(options.node, options.stateDir),
-    health: createHealthTracker(),
+    drivers,
+    health,
     state,
     report: (s) => {
       status.write(s);
@@ -77,8 +91,10 @@ export async function runClusterAgent(options: ClusterAgentOptions): Promise<num
     },
     log,
     drainTimeoutMs: options.drainTimeoutSeconds * 1000,
+    onPass: metrics?.observePass,
   });
   log('agent starting', { node: options.node, server: client.server.origin });
+  const stopMetrics = metrics && serveAgentMetrics(metrics, options.metricsAddress!, { state, drivers, health }, log);
   const code = await runUntilSignalled(agent, {
     resyncSeconds: options.resyncSeconds,
     log,
@@ -92,5 +108,6 @@ export async function runClusterAgent(options: ClusterAgentOptions): Promise<num
     },
   });
   status.stop();
+  await stopMetrics?.();
   return code;
 }

@@ -10,6 +10,9 @@ import { KubeClient } from '../kube/client.js';
 import { LeaderElector } from '../kube/lease.js';
 import { jsonLog as log } from '../log.js';
 import { Controller } from './controller.js';
+import { CONTROLLER_METRICS_ADDRESS, parseMetricsAddress, type ListenAddress } from '../metrics/address.js';
+import { ControllerMetrics } from '../metrics/controller.js';
+import { createRegistry, serveMetrics } from '../metrics/server.js';
 
 const OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -18,6 +21,7 @@ const OPTIONS = {
   'lease-name': { type: 'string', default: 'lvs-operator-controller' },
   'resync-seconds': { type: 'string', default: '30' },
   'watch-quiet-seconds': { type: 'string', default: '150' },
+  'metrics-address': { type: 'string', default: CONTROLLER_METRICS_ADDRESS },
 } as const;
 
 export interface ControllerCommandOptions {
@@ -28,6 +32,8 @@ export interface ControllerCommandOptions {
   resyncSeconds: number;
   /** A watch silent this long is taken for dead and the resource listed again (kube/watch.ts). */
   watchQuietSeconds: number;
+  /** Where /metrics is served; undefined: off. */
+  metricsAddress?: ListenAddress;
 }
 
 export function parseControllerArgs(argv: string[]): ControllerCommandOptions {
@@ -41,17 +47,22 @@ export function parseControllerArgs(argv: string[]): ControllerCommandOptions {
     leaseNamespace: values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'lvs-operator-system',
     leaseName: values['lease-name'],
     resyncSeconds: periodSeconds(values['resync-seconds'], '--resync-seconds'),
+    metricsAddress: parseMetricsAddress(values['metrics-address']),
   };
 }
 
 export async function runController(options: ControllerCommandOptions): Promise<number> {
   const client = KubeClient.fromKubeconfig(options.kubeconfig);
+  const metrics = options.metricsAddress && new ControllerMetrics(createRegistry());
   const controller = new Controller({
     client,
     log,
     resyncMs: options.resyncSeconds * 1000,
     quietMs: options.watchQuietSeconds * 1000,
+    onReconcile: metrics?.observeReconcile,
   });
+  metrics?.watchWrites(() => controller.writes);
+  const stopMetrics = metrics && serveMetrics(metrics.registry, options.metricsAddress!, log);
   const identity = `${process.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`;
   log('controller starting', { server: client.server.origin, identity, leaderElect: options.leaderElect });
   const done = new Promise<number>((resolve) => {
@@ -59,11 +70,13 @@ export async function runController(options: ControllerCommandOptions): Promise<
   });
   let elector: LeaderElector | undefined;
   const lost = new Promise<number>((resolve) => {
-    const start = () =>
+    const start = () => {
+      metrics?.setLeader(true);
       void controller.start().catch((error: unknown) => {
         log('controller failed to start', { error: String(error) });
         resolve(1);
       });
+    };
     if (!options.leaderElect) return start();
     elector = new LeaderElector({
       client,
@@ -72,11 +85,19 @@ export async function runController(options: ControllerCommandOptions): Promise<
       identity,
       log,
     });
-    elector.run({ onStart: start, onStop: () => resolve(1) });
+    elector.run({
+      onStart: start,
+      onStop: () => {
+        metrics?.setLeader(false);
+        resolve(1);
+      },
+    });
   });
   const code = await Promise.race([done, lost]);
   await controller.stop();
   await elector?.release().catch((error: unknown) => log('lease not released', { error: String(error) }));
+  metrics?.setLeader(false);
+  await stopMetrics?.();
   log('controller stopped', { code });
   return code;
 }

@@ -7,6 +7,7 @@
 //   RealServer/NS/NAME      status, events
 // The plan is global (VRIDs are unique per segment, a real server's node serves many services),
 // so it is computed once per change of the cache and shared by every key.
+import { performance } from 'node:perf_hooks';
 import {
   objectRef,
   type KubeNode,
@@ -47,6 +48,8 @@ export interface ControllerOptions {
   /** The watchdog's limit for a quiet watch (kube/watch.ts). */
   quietMs?: number;
   now?: () => Date;
+  /** Called after every key's reconcile (metrics): its kind (LVSNode, VirtualService, RealServer, Node), duration, outcome. */
+  onReconcile?: (reconcile: { kind: string; seconds: number; failed: boolean }) => void;
 }
 
 interface Computed {
@@ -94,7 +97,7 @@ export class Controller {
       nodes: make<KubeNode>(NODES),
     };
     this.queue = new WorkQueue({
-      handle: (key) => this.reconcile(key),
+      handle: (key) => this.timedReconcile(key),
       baseDelayMs: 100,
       maxDelayMs: 60_000,
       onError: (key, error, retryInMs) =>
@@ -191,6 +194,19 @@ export class Controller {
     for (const vs of this.informers.virtualServices.list()) this.queue.add(`VirtualService/${objectRef(vs)}`);
     for (const rs of this.informers.realServers.list()) this.queue.add(`RealServer/${objectRef(rs)}`);
     for (const node of this.informers.nodes.list()) this.queue.add(`Node/${node.metadata.name}`);
+  }
+
+  private async timedReconcile(key: string): Promise<void> {
+    const started = performance.now();
+    const done = (failed: boolean) =>
+      this.o.onReconcile?.({ kind: key.split('/')[0]!, seconds: (performance.now() - started) / 1000, failed });
+    try {
+      await this.reconcile(key);
+    } catch (error) {
+      done(true);
+      throw error;
+    }
+    done(false);
   }
 
   private async reconcile(key: string): Promise<void> {

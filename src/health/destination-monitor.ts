@@ -28,6 +28,8 @@ export interface DestinationMonitorOptions {
    * UNKNOWN -> UP (nothing to reprogram). A throw is logged and does not stop the checks.
    */
   onTransition: (up: boolean) => void;
+  /** Called with every verdict (metrics); a throw is logged and does not stop the checks. */
+  onResult?: (result: CheckResult) => void;
 }
 
 export class DestinationMonitor {
@@ -36,6 +38,7 @@ export class DestinationMonitor {
   private readonly checker: Checker;
   private readonly clock: Clock;
   private readonly onTransition: (up: boolean) => void;
+  private readonly onResult: ((result: CheckResult) => void) | undefined;
   private currentState: HealthState;
   /** Failed attempts in the current run of retries (0 when the last attempt passed). */
   private failedAttempts = 0;
@@ -51,6 +54,7 @@ export class DestinationMonitor {
     this.checker = options.checker;
     this.clock = options.clock;
     this.onTransition = options.onTransition;
+    this.onResult = options.onResult;
     // type None: always healthy and never checked, whatever came before
     this.currentState = options.check.type === 'None' ? 'up' : (options.initialState ?? 'unknown');
   }
@@ -127,6 +131,11 @@ export class DestinationMonitor {
     // schedule before reporting, so a listener that throws cannot stop the loop
     this.schedule(delaySeconds);
     this.setState(next);
+    try {
+      this.onResult?.(result);
+    } catch (error) {
+      console.error(`health result listener failed for ${this.address}:${this.check.port}:`, error);
+    }
   }
 
   private setState(next: HealthState): void {

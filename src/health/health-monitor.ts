@@ -4,6 +4,7 @@
 import type { DestinationHealth } from '../api/generated/lvsnode.js';
 import type { DestinationPlan, HealthCheckPlan, ServicePlan } from '../api/objects.js';
 import { serviceKey } from '../ipvs/model.js';
+import type { CheckResult } from './check-result.js';
 import { networkChecker, type Checker } from './checker.js';
 import { systemClock, type Clock } from './clock.js';
 import { DestinationMonitor } from './destination-monitor.js';
@@ -24,11 +25,23 @@ export interface HealthChange {
 
 export type HealthListener = (change: HealthChange) => void;
 
+/** One check's verdict, for metrics: every attempt, retries included, not only the transitions. */
+export interface CheckVerdict {
+  /** The virtual service as PROTOCOL/address:port. */
+  service: string;
+  address: string;
+  port: number;
+  ok: boolean;
+  latencyMs: number;
+}
+
 export interface HealthMonitorOptions {
   clock?: Clock;
   checker?: Checker;
   /** Where an exception thrown by a listener goes (default console.error); it never stops the checks. */
   onListenerError?: (error: unknown, change: HealthChange) => void;
+  /** Called with every check's verdict. */
+  onCheck?: (verdict: CheckVerdict) => void;
 }
 
 interface Entry {
@@ -42,12 +55,14 @@ export class HealthMonitor {
   private readonly clock: Clock;
   private readonly checker: Checker;
   private readonly onListenerError: (error: unknown, change: HealthChange) => void;
+  private readonly onCheck: ((verdict: CheckVerdict) => void) | undefined;
   private entries = new Map<string, Entry>();
   private readonly listeners = new Set<HealthListener>();
 
   constructor(options: HealthMonitorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.checker = options.checker ?? networkChecker;
+    this.onCheck = options.onCheck;
     this.onListenerError =
       options.onListenerError ?? ((error, change) => console.error(`health listener failed on ${change.key}:`, error));
   }
@@ -81,6 +96,7 @@ export class HealthMonitor {
           clock: this.clock,
           initialState: old?.monitor.state ?? 'unknown',
           onTransition: () => this.emit(key),
+          onResult: this.onCheck && verdictTo(this.onCheck, serviceKey(service), destination),
         });
         next.set(key, { service: serviceKey(service), destination, settings, monitor });
       }
@@ -124,6 +140,18 @@ export class HealthMonitor {
       }
     }
   }
+}
+
+/** Hands each result on as a verdict; service, address and port are part of the monitor's key. */
+function verdictTo(onCheck: (verdict: CheckVerdict) => void, service: string, destination: DestinationPlan) {
+  return (result: CheckResult) =>
+    onCheck({
+      service,
+      address: destination.address,
+      port: destination.port,
+      ok: result.ok,
+      latencyMs: result.latencyMs,
+    });
 }
 
 /** Everything that changes how the check runs; onFailure only matters to the table. */

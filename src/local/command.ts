@@ -11,6 +11,9 @@ import { UsageError } from '../cli/io.js';
 import { noArguments, periodSeconds, wholeSeconds } from '../cli/flags.js';
 import { createDrivers, createHealthTracker } from './wiring.js';
 import { ManifestPlanSource } from './plan-source.js';
+import { AGENT_METRICS_ADDRESS, parseMetricsAddress, type ListenAddress } from '../metrics/address.js';
+import { AgentMetrics, serveAgentMetrics } from '../metrics/agent.js';
+import { createRegistry } from '../metrics/server.js';
 
 const OPTIONS = {
   manifests: { type: 'string' },
@@ -19,6 +22,7 @@ const OPTIONS = {
   'status-file': { type: 'string' },
   'resync-seconds': { type: 'string', default: '10' },
   'drain-timeout-seconds': { type: 'string', default: '300' },
+  'metrics-address': { type: 'string', default: AGENT_METRICS_ADDRESS },
 } as const;
 
 export interface LocalOptions {
@@ -28,6 +32,8 @@ export interface LocalOptions {
   statusFile: string;
   resyncSeconds: number;
   drainTimeoutSeconds: number;
+  /** Where /metrics is served; undefined: off. */
+  metricsAddress?: ListenAddress;
 }
 
 export function parseLocalArgs(argv: string[]): LocalOptions {
@@ -45,6 +51,7 @@ export function parseLocalArgs(argv: string[]): LocalOptions {
     statusFile: values['status-file'] ?? `${stateDir}/status.json`,
     resyncSeconds: periodSeconds(values['resync-seconds'], '--resync-seconds'),
     drainTimeoutSeconds: wholeSeconds(values['drain-timeout-seconds'], '--drain-timeout-seconds'),
+    metricsAddress: parseMetricsAddress(values['metrics-address']),
   };
 }
 
@@ -54,6 +61,9 @@ export async function runLocal(options: LocalOptions): Promise<number> {
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
   const state = readState(options.stateDir);
   const source = new ManifestPlanSource(options.manifests, options.node, new Map(Object.entries(state.allocations)));
+  const drivers = createDrivers(options.node, options.stateDir);
+  const metrics = options.metricsAddress && new AgentMetrics(createRegistry(), { log });
+  const health = createHealthTracker({ onCheck: metrics?.observeCheck });
   const agent = new NodeAgent({
     nodeName: options.node,
     stateDir: options.stateDir,
@@ -64,15 +74,17 @@ export async function runLocal(options: LocalOptions): Promise<number> {
         return planned;
       },
     },
-    drivers: createDrivers(options.node, options.stateDir),
-    health: createHealthTracker(),
+    drivers,
+    health,
     state,
     report: (status) => writeStatusFile(options.statusFile, status),
     log,
     drainTimeoutMs: options.drainTimeoutSeconds * 1000,
+    onPass: metrics?.observePass,
   });
   log('agent starting', { node: options.node, manifests: options.manifests });
-  return runUntilSignalled(agent, {
+  const stopMetrics = metrics && serveAgentMetrics(metrics, options.metricsAddress!, { state, drivers, health }, log);
+  const code = await runUntilSignalled(agent, {
     resyncSeconds: options.resyncSeconds,
     log,
     watch: (changed) => {
@@ -80,4 +92,6 @@ export async function runLocal(options: LocalOptions): Promise<number> {
       return () => watcher.close();
     },
   });
+  await stopMetrics?.();
+  return code;
 }

@@ -10,11 +10,12 @@ import { interfaceHolding, listLinkAddresses } from '../dataplane/keepalived/lin
 import { KeepalivedSupervisor } from '../dataplane/keepalived/supervisor.js';
 import { ensureKernelModule } from '../dataplane/modules.js';
 import { convergeSyncDaemons } from '../dataplane/sync-daemon.js';
-import { convergeSysctls } from '../dataplane/sysctl.js';
-import { HealthMonitor } from '../health/health-monitor.js';
+import { convergeSysctls, DEFAULT_PROC_SYS } from '../dataplane/sysctl.js';
+import { HealthMonitor, type HealthMonitorOptions } from '../health/health-monitor.js';
 import { applyHealth } from '../health/overlay.js';
 
-export function createDrivers(nodeName: string, stateDir: string): AgentDrivers {
+/** procSys: where /proc/sys is (in a pod, the host's mounted elsewhere: the container's own is read-only). */
+export function createDrivers(nodeName: string, stateDir: string, procSys = DEFAULT_PROC_SYS): AgentDrivers {
   const vrrpListeners: (() => void)[] = [];
   const keepalived = new KeepalivedSupervisor({
     nodeName,
@@ -24,7 +25,7 @@ export function createDrivers(nodeName: string, stateDir: string): AgentDrivers 
   });
   return {
     loadModule: (name) => ensureKernelModule(runCommand, name),
-    sysctls: (desired, originals) => convergeSysctls(desired, originals),
+    sysctls: (desired, originals) => convergeSysctls(desired, originals, procSys),
     addresses: (desired, tunnels, owned) => convergeAddresses(runCommand, desired, tunnels, owned),
     ipvs: new IpvsDriver(runCommand),
     syncDaemons: (wanted) => convergeSyncDaemons(wanted, runCommand),
@@ -43,9 +44,10 @@ export function createDrivers(nodeName: string, stateDir: string): AgentDrivers 
   };
 }
 
-/** Health checks with keepalived's semantics, and the table they imply (quorum state kept here). */
-export function createHealthTracker(): HealthTracker {
-  const monitor = new HealthMonitor();
+/** Health checks with keepalived's semantics, and the table they imply (quorum state kept here).
+ * options: onCheck sees every verdict (metrics); clock and checker are for tests. */
+export function createHealthTracker(options: HealthMonitorOptions = {}): HealthTracker {
+  const monitor = new HealthMonitor(options);
   let quorumState = new Map<string, boolean>();
   return {
     update: (services) => monitor.update(services),

@@ -13,6 +13,7 @@ import { masterAndBackupCheck, realServersCheck, roundRobinChecks, waitNoPersist
 import { crashChecks, recover } from './checks/failover.js';
 import { Check, Results } from './results.js';
 import { CLUSTER_NAMES } from './cluster-names.js';
+import { scrape, valueOf } from './metrics.js';
 import { conditionOf, controllerLog, getObject, kubectl, startController, type Json } from './kube.js';
 
 const results = new Results();
@@ -181,6 +182,51 @@ async function apiDownCheck(c: Check): Promise<void> {
   c.expect(ready.ms >= 0, 'the status catches up: 2/2 real servers ready');
 }
 
+async function metricsCheck(c: Check): Promise<void> {
+  const service = `TCP/${VIP}:80`;
+  for (const d of directors) {
+    const samples = await scrape(`http://${addressOf[d]}:9641/metrics`);
+    const role = d === 'lvs01' ? 'MASTER' : 'BACKUP';
+    const vrrp = samples.filter((s) => s.name === 'lvs_vrrp_state' && s.value === 1).map((s) => s.labels.state);
+    c.note(`${d}: ${samples.length} samples; VRRP ${vrrp.join(',')}`);
+    c.expect(vrrp.join() === role, `${d}'s lvs_vrrp_state says ${role} (got ${vrrp.join(',') || 'nothing'})`);
+    for (const rs of realServers) {
+      const destination = `${addressOf[rs]}:80`;
+      const labels = { service, destination };
+      const up = valueOf(samples, 'lvs_health_check_up', labels);
+      const weight = valueOf(samples, 'lvs_ipvs_destination_weight', labels);
+      c.expect(up === 1, `${d}: lvs_health_check_up for ${destination} is 1 (got ${up})`);
+      c.expect(
+        weight !== undefined && weight > 0,
+        `${d}: lvs_ipvs_destination_weight for ${destination} > 0 (got ${weight})`,
+      );
+      if (d === 'lvs01') {
+        const conns = valueOf(samples, 'lvs_ipvs_connections_total', labels);
+        const packets = valueOf(samples, 'lvs_ipvs_incoming_packets_total', labels);
+        const bytes = valueOf(samples, 'lvs_ipvs_incoming_bytes_total', labels);
+        c.note(`lvs01 ${destination}: ${conns} connections, ${packets} packets in, ${bytes} bytes in`);
+        c.figure(`connections_${rs}`, conns ?? -1);
+        c.expect(
+          (conns ?? 0) > 0 && (packets ?? 0) > 0 && (bytes ?? 0) > 0,
+          `lvs01 counted connections, packets and bytes to ${destination}`,
+        );
+      }
+    }
+    const passes = valueOf(samples, 'lvs_agent_apply_duration_seconds_count');
+    c.expect((passes ?? 0) > 0, `${d}: lvs_agent_apply_duration_seconds counts its passes (got ${passes})`);
+    const checks = samples.filter((s) => s.name === 'lvs_health_checks_total' && s.labels.result === 'success');
+    c.expect(
+      checks.some((s) => s.value > 0),
+      `${d}: lvs_health_checks_total counts successful checks`,
+    );
+  }
+  const controller = await scrape('http://127.0.0.1:8080/metrics');
+  const reconciles = valueOf(controller, 'lvs_controller_reconcile_duration_seconds_count', { kind: 'LVSNode' });
+  c.note(`controller: ${reconciles} LVSNode reconciles, leader ${valueOf(controller, 'lvs_controller_leader')}`);
+  c.expect((reconciles ?? 0) > 0, 'the controller counts its reconciles');
+  c.expect(valueOf(controller, 'lvs_controller_leader') === 1, 'the controller says it leads');
+}
+
 async function deleteCheck(c: Check): Promise<void> {
   const start = Date.now();
   await kubectl(['delete', 'virtualservices', 'web', '--wait=false']);
@@ -237,6 +283,7 @@ async function main(): Promise<void> {
   await check('k7', crashCheck);
   await waitVip('lvs01', 60_000).catch(() => startAgent('lvs01'));
   await check('k8', apiDownCheck);
+  await check('k10', metricsCheck);
   await check('k9', deleteCheck);
 }
 

@@ -9,5 +9,6 @@ export const CLUSTER_NAMES: Record<string, string> = {
   k6: "k6. a RealServer's weight edited with kubectl reaches both directors' IPVS tables (the time is measured)",
   k7: 'k7. crash of the master: the backup holds the VIP and serves, and the VirtualService status names it master',
   k8: 'k8. the API server unreachable from every node: the data plane serves, health checks still take a dead real server out; once it is back, a change made meanwhile is applied and the status catches up',
+  k10: "k10. /metrics of the agents and the controller, scraped as Prometheus does: IPVS connections, packets and bytes per destination, VRRP state per instance, health checks, apply and reconcile figures, with the topology's real values",
   k9: "k9. kubectl delete of the VirtualService: the directors' tables lose it, the VIP leaves the real servers' lo, and the object goes once every agent has cleaned up",
 };

@@ -4,7 +4,7 @@ import { parseLocalArgs } from '../../../src/local/command.js';
 const base = ['--manifests', 'm', '--node', 'lvs01', '--state-dir', '/tmp/s'];
 
 describe('lvs-operator local options', () => {
-  it('defaults: resync every 10 s, drains for at most 300 s, status beside the state', () => {
+  it('defaults: resync every 10 s, drains for at most 300 s, status beside the state, metrics on 9641', () => {
     expect(parseLocalArgs(base)).toEqual({
       manifests: 'm',
       node: 'lvs01',
@@ -12,6 +12,7 @@ describe('lvs-operator local options', () => {
       statusFile: '/tmp/s/status.json',
       resyncSeconds: 10,
       drainTimeoutSeconds: 300,
+      metricsAddress: { host: '0.0.0.0', port: 9641 },
     });
   });
 

@@ -1,0 +1,60 @@
+-- Argo CD health check for lvs-operator.io/RealServer.
+-- Argo CD runs it with gopher-lua (Lua 5.1): `obj` is the resource, the returned table's status is
+-- one of Healthy, Progressing, Degraded, Suspended, Missing, Unknown and its message is shown as is.
+-- The conditions are those the controller writes: Ready (healthy on the master; reasons Healthy,
+-- Unhealthy, NoMaster, NotPlanned, InvalidSpec) and Degraded (InvalidSpec, Unhealthy, AsExpected).
+local hs = {}
+
+local function condition(conditionType)
+  if obj.status == nil or obj.status.conditions == nil then
+    return nil
+  end
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == conditionType then
+      return c
+    end
+  end
+  return nil
+end
+
+local generation = nil
+if obj.metadata ~= nil then
+  generation = obj.metadata.generation
+end
+if obj.status == nil or obj.status.observedGeneration == nil then
+  hs.status = "Progressing"
+  hs.message = "waiting for the controller"
+  return hs
+end
+if generation ~= nil and obj.status.observedGeneration < generation then
+  hs.status = "Progressing"
+  hs.message = "waiting for the controller to observe generation " .. tostring(generation)
+  return hs
+end
+
+-- A spec the controller refuses is Degraded even while the last valid version still serves.
+local degraded = condition("Degraded")
+if degraded ~= nil and degraded.status == "True" and degraded.reason == "InvalidSpec" then
+  hs.status = "Degraded"
+  hs.message = degraded.message
+  return hs
+end
+
+local ready = condition("Ready")
+if ready ~= nil and ready.status == "True" then
+  hs.status = "Healthy"
+  hs.message = ready.message
+  return hs
+end
+if degraded ~= nil and degraded.status == "True" then
+  hs.status = "Degraded"
+  hs.message = degraded.message
+  return hs
+end
+hs.status = "Progressing"
+if ready ~= nil then
+  hs.message = ready.message
+else
+  hs.message = "waiting for the controller"
+end
+return hs
