@@ -33,7 +33,7 @@ import type { Log } from '../log.js';
 import { desiredState, isEmptySpec, type Desired } from './desired.js';
 import { realServerEvents, virtualServiceEvents, type EventSpec } from './events.js';
 import { WorkQueue } from './queue.js';
-import { stableJson } from './stable-json.js';
+import { stableJson } from '../api/stable-json.js';
 import { nodeViews, realServerStatus, virtualServiceStatus, type NodeView } from './status.js';
 import { FINALIZER, isDeleting, type World } from './world.js';
 import { nodesHolding } from './finalizer.js';

@@ -8,7 +8,7 @@ export type { VirtualServiceStatus, RealServerStatus };
 import { serviceKey } from '../ipvs/model.js';
 import { mergeConditions, condition, type Condition, type ConditionInput } from './conditions.js';
 import { applied, labelOf, type Desired } from './desired.js';
-import { stableJson } from './stable-json.js';
+import { stableJson } from '../api/stable-json.js';
 
 type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'UNKNOWN';
 

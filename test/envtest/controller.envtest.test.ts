@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stableJson } from '../../src/api/stable-json.js';
 import { startControlPlane, type ControlPlane } from './apiserver.js';
 import { eventually, runCli, type Running } from './support/processes.js';
 import { startProxy, type CuttableProxy } from './support/proxy.js';
@@ -176,7 +177,7 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     for (const node of ['lvs01', 'lvs02', 'nginx01', 'nginx02']) {
       const lvsNode = await eventually(() => get('lvsnodes', node), 30_000, `LVSNode ${node}`);
       await eventually(
-        () => JSON.stringify(get('lvsnodes', node)?.spec) === JSON.stringify(sortKeys(planned(node))),
+        () => stableJson(get('lvsnodes', node)?.spec) === stableJson(planned(node)),
         30_000,
         `${node}'s spec`,
       );
@@ -378,15 +379,3 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
   }, 120_000);
 });
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
-}

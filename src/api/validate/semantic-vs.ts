@@ -7,6 +7,7 @@ import { secretValue } from './core-objects.js';
 import type { ValidationError } from './errors.js';
 import { ipFamily, isContiguousNetmask, sameIp } from './ip.js';
 import { issue, nsName } from './issue.js';
+import { stableJson } from '../stable-json.js';
 
 /** keepalived sends at most this many characters of a PASS authentication password. */
 const VRRP_PASSWORD_MAX = 8;
@@ -174,8 +175,8 @@ function sharedInstanceDisagreements(vs: VirtualService, first: VirtualService):
   for (const [field, get] of SHARED_INSTANCE_FIELDS) {
     const mine = get(vs);
     const theirs = get(first);
-    if (canonicalJson(mine) !== canonicalJson(theirs)) {
-      const shown = theirs === undefined ? 'none' : canonicalJson(theirs);
+    if (stableJson(mine) !== stableJson(theirs)) {
+      const shown = theirs === undefined ? 'none' : stableJson(theirs);
       out.push(
         issue(
           'error',
@@ -225,14 +226,4 @@ function virtualRouterIdClashes(
     }
   }
   return [];
-}
-
-/** JSON with sorted keys, so that two equal settings compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
 }
