@@ -1,13 +1,8 @@
 // metav1.Condition handling: a condition keeps its lastTransitionTime while its status stays the
 // same (reason and message may change), as kubebuilder's meta.SetStatusCondition does.
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  observedGeneration?: number;
-  lastTransitionTime: string;
-  reason: string;
-  message: string;
-}
+import type { VirtualServiceStatus } from '../api/generated/virtualservice.js';
+/** metav1.Condition, as the CRDs' status schemas give it (the same for every kind). */
+export type Condition = NonNullable<VirtualServiceStatus['conditions']>[number];
 
 export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
 

@@ -6,8 +6,8 @@ import type { RealServerStatus } from '../api/generated/realserver.js';
 
 export type { VirtualServiceStatus, RealServerStatus };
 import { serviceKey } from '../ipvs/model.js';
-import { mergeConditions, condition, type Condition, type ConditionInput } from './conditions.js';
-import { applied, labelOf, type Desired } from './desired.js';
+import { mergeConditions, condition, type ConditionInput } from './conditions.js';
+import { applied, labelOf, type Desired, type ObjectProblems } from './desired.js';
 import { stableJson } from '../api/stable-json.js';
 
 type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'UNKNOWN';
@@ -48,8 +48,6 @@ function vrrpOf(view: NodeView, ref: string): { state: VrrpState; since: string 
   return { state: reported?.state ?? 'UNKNOWN', since: reported?.since ?? '' };
 }
 
-const vrrpStateOf = (view: NodeView, ref: string): VrrpState => vrrpOf(view, ref).state;
-
 /**
  * The directors that report MASTER for a VirtualService, the latest transition first. Two claims
  * are mostly one stale report (a crashed director's agent cannot say it lost the VIP), so the
@@ -71,7 +69,7 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
   const directors = views.filter((v) => directs(v.spec, ref));
   const parts = views.filter((v) => takesPart(v.spec, ref, vip));
   const notProgrammed = parts.filter((v) => !v.programmed);
-  const states = directors.map((d) => ({ node: d.name, programmed: d.programmed, vrrpState: vrrpStateOf(d, ref) }));
+  const states = directors.map((d) => ({ node: d.name, programmed: d.programmed, vrrpState: vrrpOf(d, ref).state }));
   const masters = mastersOf(directors, ref);
   const master = masters[0];
 
@@ -106,8 +104,6 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
     conditions.push(condition('Programmed', programmed, reason, message, generation));
   }
   const degraded: string[] = [];
-  if (invalid)
-    degraded.push(problems.keptLastGood ? `invalid, keeping its last valid version: ${errorText}` : errorText);
   if (masters.length > 1)
     degraded.push(`more than one director reports MASTER (the latest is taken): ${masters.join(', ')}`);
   const faulty = states.filter((s) => s.vrrpState === 'FAULT').map((s) => s.node);
@@ -115,11 +111,11 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
   if (healthy < planned.length) degraded.push(`${planned.length - healthy}/${planned.length} real servers unhealthy`);
   if (directors.length && notProgrammed.length) degraded.push(`not programmed: ${programmedMessage}`);
   conditions.push(
-    condition(
+    degradedCondition(
+      problems,
+      degraded,
       'Degraded',
-      degraded.length > 0,
-      invalid ? 'InvalidSpec' : degraded.length ? 'Degraded' : 'AsExpected',
-      degraded.join('; ') || 'every director is programmed and every real server is healthy',
+      'every director is programmed and every real server is healthy',
       generation,
     ),
   );
@@ -129,7 +125,7 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
     master,
     readyRealServers: directors.length ? `${healthy}/${planned.length}` : undefined,
     directors: states,
-    conditions: mergeConditions(vs.status?.conditions as Condition[] | undefined, conditions, now),
+    conditions: mergeConditions(vs.status?.conditions, conditions, now),
   };
   return dropUndefined(status);
 }
@@ -170,28 +166,43 @@ export function realServerStatus(rs: RealServer, desired: Desired, allViews: rea
       : `${onMaster.healthy === false ? 'unhealthy' : 'not checked yet'} on ${onMaster.node}, the master${onMaster.message ? `: ${onMaster.message}` : ''}`;
     conditions.push(condition('Ready', ok, ok ? 'Healthy' : 'Unhealthy', message, generation));
   }
-  const degraded: string[] = [];
-  if (invalid)
-    degraded.push(problems.keptLastGood ? `invalid, keeping its last valid version: ${errorText}` : errorText);
   const sick = directors.filter((d) => d.healthy === false);
-  if (sick.length) degraded.push(`unhealthy on ${sick.map((d) => d.node).join(', ')}`);
-  conditions.push(
-    condition(
-      'Degraded',
-      degraded.length > 0,
-      invalid ? 'InvalidSpec' : degraded.length ? 'Unhealthy' : 'AsExpected',
-      degraded.join('; ') || 'healthy on every director',
-      generation,
-    ),
-  );
+  const degraded = sick.length ? [`unhealthy on ${sick.map((d) => d.node).join(', ')}`] : [];
+  conditions.push(degradedCondition(problems, degraded, 'Unhealthy', 'healthy on every director', generation));
   const status: RealServerStatus = {
     observedGeneration: generation,
     address,
     healthyDirectors: views.length ? `${healthy.length}/${directors.length}` : undefined,
     directors,
-    conditions: mergeConditions(rs.status?.conditions as Condition[] | undefined, conditions, now),
+    conditions: mergeConditions(rs.status?.conditions, conditions, now),
   };
   return dropUndefined(status);
+}
+
+/**
+ * Degraded for either kind: invalid input first (reason InvalidSpec, whether the last valid version
+ * is kept or not), then what else is wrong (the given reason), else AsExpected with the ok message.
+ */
+function degradedCondition(
+  problems: ObjectProblems | undefined,
+  wrong: readonly string[],
+  reason: string,
+  okMessage: string,
+  generation: number | undefined,
+): ConditionInput {
+  const errors = problems?.errors.join('; ') ?? '';
+  const invalid = errors !== '';
+  const all = invalid
+    ? [problems!.keptLastGood ? `invalid, keeping its last valid version: ${errors}` : errors, ...wrong]
+    : [...wrong];
+  const status = all.length > 0;
+  return condition(
+    'Degraded',
+    status,
+    invalid ? 'InvalidSpec' : status ? reason : 'AsExpected',
+    all.join('; ') || okMessage,
+    generation,
+  );
 }
 
 function dropUndefined<T extends object>(o: T): T {
