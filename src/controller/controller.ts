@@ -134,16 +134,6 @@ export class Controller {
     await Promise.all(Object.values(this.informers).map((i) => i.stop()));
   }
 
-  /** Resolves once the queue has nothing to do (tests). */
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  /** How many times each informer listed (a re-list after a cut watch counts). */
-  lists(): Record<string, number> {
-    return Object.fromEntries(Object.entries(this.informers).map(([k, i]) => [k, i.lists]));
-  }
-
   private world(): World {
     return {
       virtualServices: this.informers.virtualServices.list(),
