@@ -1,21 +1,11 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError, isConflict, isGone, isNotFound, PATCH_APPLY, PATCH_MERGE } from '../../../src/kube/client.js';
 import { LVS_NODES, resourcePath, VIRTUAL_SERVICES } from '../../../src/kube/resources.js';
-import { SERVER, testClient } from './kube-client.js';
+import { SERVER, testClient, useNock } from './kube-client.js';
 
 describe('KubeClient', () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending).toEqual([]);
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('sends the kubeconfig token and resolves with the parsed body', async () => {
     nock(SERVER, { reqheaders: { authorization: 'Bearer t', accept: 'application/json' } })

@@ -1,5 +1,7 @@
 // A KubeClient for https://kube.test with a bearer token, for tests that answer it with nock.
 import { KubeConfig } from '@kubernetes/client-node';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { KubeClient } from '../../../src/kube/client.js';
 
 export const SERVER = 'https://kube.test';
@@ -13,4 +15,22 @@ export function testClient(): KubeClient {
     currentContext: 'x',
   });
   return new KubeClient(config);
+}
+
+/**
+ * nock for a describe block: no real connection is made, every interceptor a test sets up must be
+ * used (a request the code should have made and did not fails the test), and none leaks into the next.
+ */
+export function useNock(): void {
+  beforeAll(() => {
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
+  afterAll(() => {
+    nock.enableNetConnect();
+  });
 }

@@ -1,7 +1,7 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeaderElector, leaseDecision, microTime, type LeaseSpec } from '../../../src/kube/lease.js';
-import { SERVER, testClient } from './kube-client.js';
+import { SERVER, testClient, useNock } from './kube-client.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
 const ago = (seconds: number) => microTime(NOW - seconds * 1000);
@@ -87,17 +87,7 @@ describe('microTime', () => {
 });
 
 describe('LeaderElector against the API server', () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending).toEqual([]);
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('creates an absent Lease and leads', async () => {
     let created: ReturnType<typeof lease> | undefined;
