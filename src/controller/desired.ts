@@ -120,7 +120,7 @@ export function previousAllocations(virtualServices: readonly VirtualService[]):
  */
 function cleanedUp(lvsNode: LVSNode): boolean {
   if (neverReported(lvsNode)) return true;
-  return isEmptySpec(lvsNode.spec) && applied(lvsNode) && (lvsNode.status?.retiring?.length ?? 0) === 0;
+  return isEmptySpec(lvsNode.spec) && applied(lvsNode) && !retiring(lvsNode);
 }
 
 /** No agent has ever written this LVSNode's status: nothing of it was ever programmed. */
@@ -130,6 +130,23 @@ export function neverReported(lvsNode: LVSNode): boolean {
 
 export function isEmptySpec(spec: LVSNodeSpec | undefined): boolean {
   return spec === undefined || Object.keys(spec).length === 0;
+}
+
+/**
+ * An LVSNode spec holds something of a VirtualService: its IPVS service or VRRP instance (a
+ * director), or its VIP on an address (a real server's lo or tunnel).
+ */
+export function specHolds(spec: LVSNodeSpec, ref: string, vip: string): boolean {
+  return (
+    (spec.ipvs?.services?.some((s) => s.owner === ref) ?? false) ||
+    (spec.vrrp?.instances?.some((i) => i.owners.includes(ref)) ?? false) ||
+    (spec.addresses?.some((a) => a.address.split('/')[0] === vip) ?? false)
+  );
+}
+
+/** The agent keeps items that left its plan while the directors drain them (status.retiring). */
+export function retiring(lvsNode: LVSNode): boolean {
+  return (lvsNode.status?.retiring?.length ?? 0) > 0;
 }
 
 /** The agent has applied the object's current spec. */

@@ -1,6 +1,6 @@
 // When a VirtualService being deleted may let go: once no node can still hold anything of it. Pure.
 import { objectRef, type LVSNode, type VirtualService } from '../api/objects.js';
-import { applied, neverReported } from './desired.js';
+import { applied, neverReported, retiring, specHolds } from './desired.js';
 
 /**
  * The nodes that may still hold something of a VirtualService: their LVSNode still names it (the
@@ -15,13 +15,7 @@ export function nodesHolding(vs: VirtualService, lvsNodes: readonly LVSNode[]): 
   return lvsNodes
     .filter((n) => {
       if (neverReported(n)) return false;
-      const spec = n.spec ?? {};
-      const names =
-        (spec.ipvs?.services?.some((s) => s.owner === ref) ?? false) ||
-        (spec.vrrp?.instances?.some((i) => i.owners.includes(ref)) ?? false) ||
-        (spec.addresses?.some((a) => a.address.split('/')[0] === vip) ?? false);
-      const draining = (n.status?.retiring?.length ?? 0) > 0;
-      return names || draining || !applied(n);
+      return specHolds(n.spec ?? {}, ref, vip) || retiring(n) || !applied(n);
     })
     .map((n) => n.metadata.name ?? '');
 }

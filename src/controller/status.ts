@@ -7,7 +7,7 @@ import type { RealServerStatus } from '../api/generated/realserver.js';
 export type { VirtualServiceStatus, RealServerStatus };
 import { serviceKey } from '../ipvs/model.js';
 import { mergeConditions, condition, type ConditionInput } from './conditions.js';
-import { applied, labelOf, type Desired, type ObjectProblems } from './desired.js';
+import { applied, labelOf, specHolds, type Desired, type ObjectProblems } from './desired.js';
 import { stableJson } from '../api/stable-json.js';
 
 type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'UNKNOWN';
@@ -37,11 +37,6 @@ export function nodeViews(desired: Desired, lvsNodes: readonly LVSNode[]): NodeV
 
 const directs = (spec: LVSNodeSpec, ref: string) => spec.ipvs?.services?.some((s) => s.owner === ref) ?? false;
 
-/** A node serves a VirtualService as a director (its IPVS service) or as a real server (its VIP on lo or a tunnel). */
-function takesPart(spec: LVSNodeSpec, ref: string, vip: string): boolean {
-  return directs(spec, ref) || (spec.addresses?.some((a) => a.address.split('/')[0] === vip) ?? false);
-}
-
 function vrrpOf(view: NodeView, ref: string): { state: VrrpState; since: string } {
   const instance = view.spec.vrrp?.instances?.find((i) => i.owners.includes(ref));
   const reported = view.lvsNode?.status?.vrrp?.find((v) => v.name === instance?.name);
@@ -67,7 +62,7 @@ export function virtualServiceStatus(vs: VirtualService, desired: Desired, views
   const invalid = problems !== undefined && problems.errors.length > 0;
   const vip = desired.planned.virtualServices.find((p) => objectRef(p) === ref)?.spec.address ?? vs.spec.address;
   const directors = views.filter((v) => directs(v.spec, ref));
-  const parts = views.filter((v) => takesPart(v.spec, ref, vip));
+  const parts = views.filter((v) => specHolds(v.spec, ref, vip));
   const notProgrammed = parts.filter((v) => !v.programmed);
   const states = directors.map((d) => ({ node: d.name, programmed: d.programmed, vrrpState: vrrpOf(d, ref).state }));
   const masters = mastersOf(directors, ref);
