@@ -17,9 +17,8 @@
 // clears the flags, without -s sets wlc; -e without -m turns a NAT destination into DR, without
 // -w sets weight 1, without --tun-type makes a GUE/GRE tunnel ipip, without -x/-y zeroes them.
 import { canonicalTable } from './canonical.js';
-import { normalizeIp } from './address.js';
-import type { IpvsDestination, IpvsProtocol, IpvsService, IpvsTable } from './model.js';
-import { destinationKey, serviceKey } from './model.js';
+import type { IpvsDestination, IpvsService, IpvsTable } from './model.js';
+import { canonicalServiceKey, destinationKey, serviceKey } from './model.js';
 import {
   renderDeleteDestinationLine,
   renderDeleteServiceLine,
@@ -52,7 +51,8 @@ export function diffTables(actual: IpvsTable, desired: IpvsTable, opts: DiffOpti
   const want = canonicalTable(desired).services;
   const have = new Map(canonicalTable(actual).services.map((s) => [serviceKey(s), s]));
   const wantKeys = new Set(want.map(serviceKey));
-  const owned = new Set([...opts.owned].map(canonicalServiceKey));
+  // an owned key that does not parse stays as it is (and matches nothing)
+  const owned = new Set([...opts.owned].map((k) => canonicalServiceKey(k) ?? k));
   const lines: string[] = [];
   for (const [key, s] of have) {
     if (owned.has(key) && !wantKeys.has(key)) lines.push(renderDeleteServiceLine(s));
@@ -68,14 +68,6 @@ export function diffTables(actual: IpvsTable, desired: IpvsTable, opts: DiffOpti
     lines.push(...destinationLines(current, s, opts.actualLacksThresholds ?? false));
   }
   return lines;
-}
-
-/** `TCP/[2001:DB8::A]:80` -> `TCP/[2001:db8::a]:80`; anything unparsable stays as it is. */
-function canonicalServiceKey(key: string): string {
-  const m = /^(TCP|UDP|SCTP)\/(?:\[([^\]]+)\]|([^:/]+)):(\d+)$/.exec(key);
-  if (!m) return key;
-  const address = m[2] ?? m[3] ?? '';
-  return serviceKey({ protocol: m[1] as IpvsProtocol, address: normalizeIp(address) ?? address, port: Number(m[4]) });
 }
 
 function destinationLines(current: IpvsService, wanted: IpvsService, ignoreThresholds: boolean): string[] {

@@ -1,5 +1,6 @@
 // The IPVS table in our own nouns (as kube-proxy's ipvs interface does): virtual services and
 // their destinations. Pure data; render/parse/diff live beside it and never touch the system.
+import { normalizeIp } from './address.js';
 
 export type IpvsProtocol = 'TCP' | 'UDP' | 'SCTP';
 export type IpvsForwarding = 'DR' | 'NAT' | 'TUN';
@@ -64,6 +65,16 @@ export interface IpvsTable {
 /** Identity of a virtual service: what ipvsadm uses to find it (-t/-u/--sctp-service addr:port). */
 export function serviceKey(s: Pick<IpvsService, 'protocol' | 'address' | 'port'>): string {
   return `${s.protocol}/${formatHostPort(s.address, s.port)}`;
+}
+
+/**
+ * A serviceKey with its address as serviceKey writes it (`TCP/[2001:DB8::A]:80` ->
+ * `TCP/[2001:db8::a]:80`), or undefined for anything else (a firewall mark, a typo).
+ */
+export function canonicalServiceKey(key: string): string | undefined {
+  const m = /^(TCP|UDP|SCTP)\/(?:\[([^\]]+)\]|([^:/[\]]+)):(\d+)$/.exec(key);
+  const address = m && normalizeIp(m[2] ?? m[3] ?? '');
+  return address ? serviceKey({ protocol: m[1] as IpvsProtocol, address, port: Number(m[4]) }) : undefined;
 }
 
 /** Identity of a destination within its service. */

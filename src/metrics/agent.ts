@@ -14,13 +14,13 @@ import type { Log } from '../log.js';
 import type { ListenAddress } from './address.js';
 import { serveMetrics } from './server.js';
 import {
-  canonicalServiceKey,
   destinationLabel,
   parseStateListing,
   parseStatsListing,
   type DestinationState,
   type DestinationStats,
-} from './ipvs-listing.js';
+} from '../ipvs/list-format.js';
+import { canonicalServiceKey } from '../ipvs/model.js';
 
 export const VRRP_STATES: readonly VrrpState[] = ['MASTER', 'BACKUP', 'FAULT', 'STOP', 'UNKNOWN'];
 

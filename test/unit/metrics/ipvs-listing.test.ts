@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalServiceKey,
-  destinationLabel,
-  parseStateListing,
-  parseStatsListing,
-} from '../../../src/metrics/ipvs-listing.js';
+import { destinationLabel, parseStateListing, parseStatsListing } from '../../../src/ipvs/list-format.js';
+import { canonicalServiceKey } from '../../../src/ipvs/model.js';
 
 // Captured from the real ipvsadm 1.31 on the lab VM's IPVS kernel (fixtures/capture.sh), after
 // five HTTP requests through a NAT service: a kube-proxy-like service, UDP, SCTP, an IPv6
