@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'coverage', 'src/api/generated'] },
+  { ignores: ['node_modules', 'dist', 'coverage', 'src/core/api/generated'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,8 +5,8 @@
 //
 // VirtualServices share VIPs (portsPerVip of them on each): VRRP has 255 router ids per L2
 // segment, so 1,000 VirtualServices on one pair cannot each have a VIP of their own.
-import type { ManifestObject, VirtualServiceSpec } from '../src/api/objects.js';
-import { MAX_VRID } from '../src/plan/vrid.js';
+import type { ManifestObject, VirtualServiceSpec } from '../src/core/api/objects.js';
+import { MAX_VRID } from '../src/core/plan/vrid.js';
 
 export interface FleetOptions {
   virtualServices: number;

@@ -2,8 +2,8 @@
 // VRRP rendering plus the virtual_server blocks the agent programs itself instead. Used as the
 // anchor side of the benchmarks, so it covers what the benchmarks' manifests use and refuses the
 // rest rather than render an inexact equivalent. Pure.
-import type { DestinationPlan, LVSNodeSpec, ServicePlan } from '../src/api/objects.js';
-import { renderKeepalivedConf } from '../src/keepalived/render.js';
+import type { DestinationPlan, LVSNodeSpec, ServicePlan } from '../src/core/api/objects.js';
+import { renderKeepalivedConf } from '../src/core/keepalived/render.js';
 
 const INDENT = '    ';
 

@@ -3,7 +3,7 @@
 // without the markers the section is printed instead, for a person to place.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { packageRoot } from '../src/api/validate/crds.js';
+import { packageRoot } from '../src/core/api/validate/crds.js';
 import { readRuns, resultsDir } from './results.js';
 import { summarySvg } from './svg.js';
 import { END_MARKER, readmeSection, spliceReadme, START_MARKER } from './table.js';

@@ -29,7 +29,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { packageRoot } from '../src/api/validate/crds.js';
+import { packageRoot } from '../src/core/api/validate/crds.js';
 
 export type Better = 'lower' | 'higher';
 

@@ -1,4 +1,4 @@
-// Generates src/api/generated/*.ts from the CRD schemas in crds/ (the one source of truth) with
+// Generates src/core/api/generated/*.ts from the CRD schemas in crds/ (the one source of truth) with
 // json-schema-to-typescript. `--check` fails when the committed files differ (CI drift check).
 import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { compile } from 'json-schema-to-typescript';
 
 const root = new URL('..', import.meta.url).pathname;
-const outDir = join(root, 'src/api/generated');
+const outDir = join(root, 'src/core/api/generated');
 const check = process.argv.includes('--check');
 
 // Named types for the nested objects code refers to (otherwise they are inlined).

@@ -3,9 +3,9 @@
 import { runCli } from './cli/main.js';
 import { UsageError } from './cli/io.js';
 import { USAGE } from './cli/usage.js';
-import { parseLocalArgs, runLocal } from './local/command.js';
-import { parseAgentArgs, runClusterAgent } from './cluster-agent/command.js';
-import { parseControllerArgs, runController } from './controller/command.js';
+import { parseLocalArgs, runLocal } from './node/local-command.js';
+import { parseAgentArgs, runClusterAgent } from './node/agent-command.js';
+import { parseControllerArgs, runController } from './cluster/command.js';
 
 /** The long-running commands: each parses its own flags and runs until a signal. */
 const DAEMONS: Record<string, (argv: string[]) => Promise<number>> = {

@@ -10,13 +10,13 @@
 //   meta.json                               which service to watch
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadManifestDir } from '../../src/api/load.js';
-import type { LVSNodeSpec } from '../../src/api/objects.js';
-import { validateObjects } from '../../src/api/validate/index.js';
-import { tableFromPlan } from '../../src/ipvs/from-plan.js';
-import { renderSave } from '../../src/ipvs/save-format.js';
-import { packageRoot } from '../../src/api/validate/crds.js';
-import { plan } from '../../src/plan/plan.js';
+import { loadManifestDir } from '../../src/core/api/load.js';
+import type { LVSNodeSpec } from '../../src/core/api/objects.js';
+import { validateObjects } from '../../src/core/api/validate/index.js';
+import { tableFromPlan } from '../../src/core/ipvs/from-plan.js';
+import { renderSave } from '../../src/core/ipvs/save-format.js';
+import { packageRoot } from '../../src/core/api/validate/crds.js';
+import { plan } from '../../src/core/plan/plan.js';
 import { fleet } from '../fleet.js';
 import { keepalivedEquivalent } from '../keepalived-conf.js';
 

@@ -1,11 +1,11 @@
 // The CLI's commands as functions from parsed arguments to a CommandResult.
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { API_VERSION, type LVSNode, type LVSNodeSpec } from '../api/objects.js';
-import { renderSave } from '../ipvs/save-format.js';
-import { tableFromPlan } from '../ipvs/from-plan.js';
-import { renderKeepalivedConf } from '../keepalived/render.js';
-import { importKeepalivedFiles } from '../keepalived/import/cli.js';
+import { API_VERSION, type LVSNode, type LVSNodeSpec } from '../core/api/objects.js';
+import { renderSave } from '../core/ipvs/save-format.js';
+import { tableFromPlan } from '../core/ipvs/from-plan.js';
+import { renderKeepalivedConf } from '../core/keepalived/render.js';
+import { importKeepalivedFiles } from './import-keepalived.js';
 import { checkManifests, planManifests } from './manifests.js';
 import { lines, type CommandResult, UsageError } from './io.js';
 

@@ -1,10 +1,10 @@
 // Loading and validating a manifests directory: the shared first step of validate, plan and render.
-import { loadManifestDir } from '../api/load.js';
-import type { ObjectSet } from '../api/objects.js';
-import { formatError, type ValidationError } from '../api/validate/errors.js';
-import { validateObjects } from '../api/validate/index.js';
-import { plan, type PlanResult } from '../plan/plan.js';
-import { formatProblem } from '../plan/problems.js';
+import { loadManifestDir } from '../core/api/load.js';
+import type { ObjectSet } from '../core/api/objects.js';
+import { formatError, type ValidationError } from '../core/api/validate/errors.js';
+import { validateObjects } from '../core/api/validate/index.js';
+import { plan, type PlanResult } from '../core/plan/plan.js';
+import { formatProblem } from '../core/plan/problems.js';
 
 export interface CheckedManifests {
   valid: ObjectSet;

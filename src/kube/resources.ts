@@ -1,5 +1,5 @@
 // The REST paths of the kinds lvs-operator reads and writes.
-import { API_VERSION } from '../api/objects.js';
+import { API_VERSION } from '../core/api/objects.js';
 
 export interface Resource {
   kind: string;

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stableJson } from '../../src/api/stable-json.js';
+import { stableJson } from '../../src/core/api/stable-json.js';
 import { startControlPlane, type ControlPlane } from './apiserver.js';
 import { eventually, runCli, type Running } from './support/processes.js';
 import { startProxy, type CuttableProxy } from './support/proxy.js';

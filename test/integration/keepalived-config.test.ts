@@ -5,9 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LVSNodeSpec } from '../../src/api/objects.js';
-import { renderKeepalivedConf } from '../../src/keepalived/render.js';
-import { plan } from '../../src/plan/plan.js';
+import type { LVSNodeSpec } from '../../src/core/api/objects.js';
+import { renderKeepalivedConf } from '../../src/core/keepalived/render.js';
+import { plan } from '../../src/core/plan/plan.js';
 import { loadExample } from '../unit/plan/example.js';
 
 // keepalived -t fails on an interface that does not exist, so the check runs in a network

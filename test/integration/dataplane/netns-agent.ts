@@ -2,10 +2,10 @@
 // inside a network namespace (`ip netns exec NS node netns-agent.mjs`): /proc/sys/net shows the
 // namespace of the process that reads it, so the drivers must run there, not in the test.
 // Reads one request as JSON on stdin, converges, prints both results as JSON on stdout.
-import type { AddressPlan, SysctlPlan, TunnelPlan } from '../../../src/api/generated/lvsnode.js';
-import { convergeAddresses } from '../../../src/dataplane/addresses.js';
-import { runCommand } from '../../../src/dataplane/command.js';
-import { convergeSysctls } from '../../../src/dataplane/sysctl.js';
+import type { AddressPlan, SysctlPlan, TunnelPlan } from '../../../src/core/api/generated/lvsnode.js';
+import { convergeAddresses } from '../../../src/node/dataplane/addresses.js';
+import { runCommand } from '../../../src/node/dataplane/command.js';
+import { convergeSysctls } from '../../../src/node/dataplane/sysctl.js';
 
 export interface AgentRequest {
   sysctls: SysctlPlan[];

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressPlan, SysctlPlan } from '../../../src/api/generated/lvsnode.js';
-import type { AddressConvergence } from '../../../src/dataplane/addresses.js';
-import type { SysctlConvergence } from '../../../src/dataplane/sysctl.js';
-import { plan } from '../../../src/plan/plan.js';
+import type { AddressPlan, SysctlPlan } from '../../../src/core/api/generated/lvsnode.js';
+import type { AddressConvergence } from '../../../src/node/dataplane/addresses.js';
+import type { SysctlConvergence } from '../../../src/node/dataplane/sysctl.js';
+import { plan } from '../../../src/core/plan/plan.js';
 import { loadExample } from '../../unit/plan/example.js';
 import type { AgentRequest } from './netns-agent.js';
 

@@ -1,8 +1,8 @@
 // The checkers against real TCP, HTTP and HTTPS servers on 127.0.0.1 and ::1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkHttp } from '../../../src/health/http-check.js';
-import { checkTcp } from '../../../src/health/tcp-check.js';
-import { networkChecker } from '../../../src/health/checker.js';
+import { checkHttp } from '../../../src/node/health/http-check.js';
+import { checkTcp } from '../../../src/node/health/tcp-check.js';
+import { networkChecker } from '../../../src/node/health/checker.js';
 import {
   closedPort,
   httpServer,

@@ -3,9 +3,9 @@
 // on the machine's load).
 import { createServer as createHttpServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HealthCheckPlan, ServicePlan } from '../../../src/api/objects.js';
-import { networkChecker, type Checker } from '../../../src/health/checker.js';
-import { HealthMonitor, type HealthChange } from '../../../src/health/health-monitor.js';
+import type { HealthCheckPlan, ServicePlan } from '../../../src/core/api/objects.js';
+import { networkChecker, type Checker } from '../../../src/node/health/checker.js';
+import { HealthMonitor, type HealthChange } from '../../../src/node/health/health-monitor.js';
 import { listen, tcpServer } from './servers.js';
 
 const fastCheck = { interval: 0.2, timeout: 0.2, retries: 2, retryDelay: 0.1, onFailure: 'Inhibit' as const };

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/api/objects.js';
-import { isAlive, readPidFile, waitFor } from '../../../src/dataplane/keepalived/process.js';
-import type { KeepalivedSupervisorOptions } from '../../../src/dataplane/keepalived/supervisor.js';
-import { KeepalivedSupervisor } from '../../../src/dataplane/keepalived/supervisor.js';
+import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
+import { isAlive, readPidFile, waitFor } from '../../../src/node/dataplane/keepalived/process.js';
+import type { KeepalivedSupervisorOptions } from '../../../src/node/dataplane/keepalived/supervisor.js';
+import { KeepalivedSupervisor } from '../../../src/node/dataplane/keepalived/supervisor.js';
 import { Segment, holds, msUntilHolds } from './topology.js';
 
 const VIP = '192.0.2.100';

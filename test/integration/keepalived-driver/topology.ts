@@ -3,8 +3,8 @@
 // bridge. Every name carries a tag (the test's pid), so parallel runs do not meet; the veth ends
 // are created directly inside the namespaces, so no interface name touches the host's.
 import { execFileSync } from 'node:child_process';
-import { runCommand } from '../../../src/dataplane/command.js';
-import { parseIpAddrJson } from '../../../src/dataplane/keepalived/links.js';
+import { runCommand } from '../../../src/node/dataplane/command.js';
+import { parseIpAddrJson } from '../../../src/node/dataplane/keepalived/links.js';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 

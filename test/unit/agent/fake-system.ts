@@ -1,10 +1,10 @@
 // A fake of the tools the IPVS driver runs, built from the pure model of ipvsadm (save format and
 // the restore simulator, which was checked line for line against the real kernel): lets the
 // agent loop be tested without a kernel. The real thing is tested in test/e2e.
-import type { CommandOutput, RunCommand } from '../../../src/dataplane/command.js';
-import type { IpvsTable } from '../../../src/ipvs/model.js';
-import { applyRestoreLines } from '../../../src/ipvs/restore-sim.js';
-import { renderSave } from '../../../src/ipvs/save-format.js';
+import type { CommandOutput, RunCommand } from '../../../src/node/dataplane/command.js';
+import type { IpvsTable } from '../../../src/core/ipvs/model.js';
+import { applyRestoreLines } from '../../../src/core/ipvs/restore-sim.js';
+import { renderSave } from '../../../src/core/ipvs/save-format.js';
 
 export class FakeIpvsKernel {
   table: IpvsTable = { services: [] };

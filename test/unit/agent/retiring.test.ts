@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepRetiring, type Retiring } from '../../../src/agent/retiring.js';
+import { keepRetiring, type Retiring } from '../../../src/node/retiring.js';
 
 interface Sysctl {
   name: string;

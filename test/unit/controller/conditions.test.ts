@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { condition, mergeConditions, type Condition } from '../../../src/controller/conditions.js';
-import { stableJson } from '../../../src/api/stable-json.js';
+import { condition, mergeConditions, type Condition } from '../../../src/cluster/conditions.js';
+import { stableJson } from '../../../src/core/api/stable-json.js';
 
 const T1 = '2025-03-01T12:00:00Z';
 const T2 = '2025-03-01T12:05:00Z';

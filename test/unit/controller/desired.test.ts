@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LVSNodeSpec, ManifestObject, RealServer, VirtualService } from '../../../src/api/objects.js';
-import { desiredState, previousAllocations } from '../../../src/controller/desired.js';
-import type { World } from '../../../src/controller/world.js';
-import { plan } from '../../../src/plan/plan.js';
+import type { LVSNodeSpec, ManifestObject, RealServer, VirtualService } from '../../../src/core/api/objects.js';
+import { desiredState, previousAllocations } from '../../../src/cluster/desired.js';
+import type { World } from '../../../src/cluster/world.js';
+import { plan } from '../../../src/core/plan/plan.js';
 import { loadExample } from '../plan/example.js';
 import { lvsNode, seedWorld, VS_REF } from './world.js';
 

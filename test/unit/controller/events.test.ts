@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../../../src/controller/conditions.js';
-import { realServerEvents, virtualServiceEvents } from '../../../src/controller/events.js';
-import type { RealServerStatus, VirtualServiceStatus } from '../../../src/controller/status.js';
+import type { Condition } from '../../../src/cluster/conditions.js';
+import { realServerEvents, virtualServiceEvents } from '../../../src/cluster/events.js';
+import type { RealServerStatus, VirtualServiceStatus } from '../../../src/cluster/status.js';
 
 const T = '2025-03-01T12:00:00Z';
 const degraded = (reason: string, message: string): Condition => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desiredState } from '../../../src/controller/desired.js';
-import { nodesHolding } from '../../../src/controller/finalizer.js';
+import { desiredState } from '../../../src/cluster/desired.js';
+import { nodesHolding } from '../../../src/cluster/finalizer.js';
 import { lvsNode, seedWorld } from './world.js';
 
 // The seed's plan: every node's LVSNode as the controller writes it while web exists.

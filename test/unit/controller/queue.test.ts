@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WorkQueue } from '../../../src/controller/queue.js';
+import { WorkQueue } from '../../../src/cluster/queue.js';
 
 /** A promise with its resolve and reject at hand. */
 function deferred() {

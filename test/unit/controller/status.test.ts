@@ -5,10 +5,10 @@ import type {
   LVSNodeStatus,
   ManifestObject,
   VirtualService,
-} from '../../../src/api/objects.js';
-import { desiredState, type Desired } from '../../../src/controller/desired.js';
-import { nodeViews, realServerStatus, virtualServiceStatus } from '../../../src/controller/status.js';
-import type { World } from '../../../src/controller/world.js';
+} from '../../../src/core/api/objects.js';
+import { desiredState, type Desired } from '../../../src/cluster/desired.js';
+import { nodeViews, realServerStatus, virtualServiceStatus } from '../../../src/cluster/status.js';
+import type { World } from '../../../src/cluster/world.js';
 import { lvsNode, reversedKeys, seedWorld, SERVICE, VS_REF } from './world.js';
 
 const T1 = '2025-03-01T12:00:00Z';

@@ -1,10 +1,10 @@
 // Worlds for the controller's pure functions: the seed's objects as the API server holds them
 // (read, then defaulted by the same schemas the CRDs carry), and LVSNodes as agents report them.
 import { join } from 'node:path';
-import type { LVSNode, LVSNodeSpec, LVSNodeStatus, RealServer, VirtualService } from '../../../src/api/objects.js';
-import { loadManifestDir } from '../../../src/api/load.js';
-import { validateObjects } from '../../../src/api/validate/index.js';
-import type { World } from '../../../src/controller/world.js';
+import type { LVSNode, LVSNodeSpec, LVSNodeStatus, RealServer, VirtualService } from '../../../src/core/api/objects.js';
+import { loadManifestDir } from '../../../src/core/api/load.js';
+import { validateObjects } from '../../../src/core/api/validate/index.js';
+import type { World } from '../../../src/cluster/world.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 

@@ -1,7 +1,7 @@
 // convergeAddresses against a fake `ip` (fake-ip.ts): what is added, what is owned, what is
 // never removed, and that nothing runs with an invalid device or address.
 import { describe, expect, it } from 'vitest';
-import { convergeAddresses } from '../../../src/dataplane/addresses.js';
+import { convergeAddresses } from '../../../src/node/dataplane/addresses.js';
 import { type FakeIp, fakeIp } from './fake-ip.js';
 
 const vip = { interface: 'lo', address: '172.16.40.160/32' };

@@ -1,7 +1,7 @@
 // A stand-in for `ip` and `modprobe` that keeps devices and addresses in memory and answers
 // with iproute2 6.1's JSON and error messages, so the convergence logic can be tested without
 // root. It records every argv it is given.
-import type { CommandOutput, RunCommand } from '../../../src/dataplane/command.js';
+import type { CommandOutput, RunCommand } from '../../../src/node/dataplane/command.js';
 
 export interface FakeIp {
   run: RunCommand;

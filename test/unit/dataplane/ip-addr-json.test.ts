@@ -7,7 +7,7 @@
 // Kept as .txt, byte for byte as ip printed them (prettier would reformat .json).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalAddress, isValidInterfaceName, parseIpAddrJson } from '../../../src/dataplane/addresses.js';
+import { canonicalAddress, isValidInterfaceName, parseIpAddrJson } from '../../../src/node/dataplane/addresses.js';
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 

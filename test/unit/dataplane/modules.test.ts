@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunCommand } from '../../../src/dataplane/command.js';
-import { ensureKernelModule, KernelModuleError } from '../../../src/dataplane/modules.js';
+import type { RunCommand } from '../../../src/node/dataplane/command.js';
+import { ensureKernelModule, KernelModuleError } from '../../../src/node/dataplane/modules.js';
 
 function modprobe(code: number, stderr = '') {
   const calls: string[][] = [];

@@ -10,7 +10,7 @@ import {
   readSysctl,
   sameSysctlValue,
   sysctlPath,
-} from '../../../src/dataplane/sysctl.js';
+} from '../../../src/node/dataplane/sysctl.js';
 
 let procRoot: string;
 const file = (name: string) => join(procRoot, ...name.split('.'));

@@ -1,7 +1,7 @@
 // ServicePlans as the planner writes them (defaults as the CRDs give), for health tests.
-import type { DestinationPlan, HealthCheckPlan, ServicePlan } from '../../../src/api/objects.js';
-import type { CheckResult } from '../../../src/health/check-result.js';
-import type { Checker } from '../../../src/health/checker.js';
+import type { DestinationPlan, HealthCheckPlan, ServicePlan } from '../../../src/core/api/objects.js';
+import type { CheckResult } from '../../../src/node/health/check-result.js';
+import type { Checker } from '../../../src/node/health/checker.js';
 
 /** The seed's TCP check: every 6 s, 3 s timeout, 3 retries 3 s apart. */
 export const seedCheck: HealthCheckPlan = {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { HealthCheckPlan } from '../../../src/api/objects.js';
-import { DestinationMonitor, type HealthState } from '../../../src/health/destination-monitor.js';
-import type { Checker } from '../../../src/health/checker.js';
+import type { HealthCheckPlan } from '../../../src/core/api/objects.js';
+import { DestinationMonitor, type HealthState } from '../../../src/node/health/destination-monitor.js';
+import type { Checker } from '../../../src/node/health/checker.js';
 import { FakeChecker, seedCheck } from './builders.js';
 import { FakeClock, settle } from './fake-clock.js';
 

@@ -1,6 +1,6 @@
 // A manual clock for the health scheduler: timers fire only when a test advances time, and the
 // (async) checks they start settle before the next timer fires.
-import type { Clock, TimerHandle } from '../../../src/health/clock.js';
+import type { Clock, TimerHandle } from '../../../src/node/health/clock.js';
 
 interface Timer {
   id: number;

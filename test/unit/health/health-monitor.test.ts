@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ServicePlan } from '../../../src/api/objects.js';
-import { healthKey } from '../../../src/health/health-key.js';
-import { HealthMonitor, type HealthChange } from '../../../src/health/health-monitor.js';
-import { applyHealth } from '../../../src/health/overlay.js';
+import type { ServicePlan } from '../../../src/core/api/objects.js';
+import { healthKey } from '../../../src/node/health/health-key.js';
+import { HealthMonitor, type HealthChange } from '../../../src/node/health/health-monitor.js';
+import { applyHealth } from '../../../src/node/health/overlay.js';
 import { destination, FakeChecker, service } from './builders.js';
 import { FakeClock } from './fake-clock.js';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DestinationPlan, ServicePlan } from '../../../src/api/objects.js';
-import { healthKey } from '../../../src/health/health-key.js';
-import { applyHealth, isHealthy } from '../../../src/health/overlay.js';
-import { serviceFromPlan } from '../../../src/ipvs/from-plan.js';
-import { destinationKey, serviceKey } from '../../../src/ipvs/model.js';
+import type { DestinationPlan, ServicePlan } from '../../../src/core/api/objects.js';
+import { healthKey } from '../../../src/node/health/health-key.js';
+import { applyHealth, isHealthy } from '../../../src/node/health/overlay.js';
+import { serviceFromPlan } from '../../../src/core/ipvs/from-plan.js';
+import { destinationKey, serviceKey } from '../../../src/core/ipvs/model.js';
 import { destination, service } from './builders.js';
 
 const RUNS = { numRuns: 500 };

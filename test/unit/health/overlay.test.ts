@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ServicePlan } from '../../../src/api/objects.js';
-import { healthKey } from '../../../src/health/health-key.js';
-import { applyHealth } from '../../../src/health/overlay.js';
-import { nextQuorumUp } from '../../../src/health/quorum.js';
-import { serviceFromPlan } from '../../../src/ipvs/from-plan.js';
-import { formatHostPort, serviceKey, type IpvsService } from '../../../src/ipvs/model.js';
+import type { ServicePlan } from '../../../src/core/api/objects.js';
+import { healthKey } from '../../../src/node/health/health-key.js';
+import { applyHealth } from '../../../src/node/health/overlay.js';
+import { nextQuorumUp } from '../../../src/node/health/quorum.js';
+import { serviceFromPlan } from '../../../src/core/ipvs/from-plan.js';
+import { formatHostPort, serviceKey, type IpvsService } from '../../../src/core/ipvs/model.js';
 import { destination, service } from './builders.js';
 
 const inhibit = { healthCheck: { onFailure: 'Inhibit' as const } };

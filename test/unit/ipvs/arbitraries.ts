@@ -3,9 +3,9 @@
 // draws from small pools so that two independent tables share services and destinations, which
 // is what diff properties need.
 import fc from 'fast-check';
-import { isUnicastDestination, normalizeIp } from '../../../src/ipvs/address.js';
-import type { IpvsDestination, IpvsProtocol, IpvsService, IpvsTable } from '../../../src/ipvs/model.js';
-import { serviceKey } from '../../../src/ipvs/model.js';
+import { isUnicastDestination, normalizeIp } from '../../../src/core/ipvs/address.js';
+import type { IpvsDestination, IpvsProtocol, IpvsService, IpvsTable } from '../../../src/core/ipvs/model.js';
+import { serviceKey } from '../../../src/core/ipvs/model.js';
 
 interface Pools {
   serviceAddress: fc.Arbitrary<string>;

@@ -1,5 +1,5 @@
 // Short constructors for IPVS tables in tests, so that a table reads like the ipvsadm commands.
-import type { IpvsDestination, IpvsProtocol, IpvsService, IpvsTable } from '../../../src/ipvs/model.js';
+import type { IpvsDestination, IpvsProtocol, IpvsService, IpvsTable } from '../../../src/core/ipvs/model.js';
 
 type ServiceExtras = Partial<Pick<IpvsService, 'schedulerFlags' | 'persistence' | 'onePacket'>>;
 type DestExtras = Partial<Omit<IpvsDestination, 'address' | 'port' | 'forwarding' | 'weight'>>;

@@ -1,10 +1,10 @@
 // Each case is a behaviour a user of the operator would notice in the lines sent to ipvsadm -R.
 import { describe, expect, it } from 'vitest';
-import { diffTables } from '../../../src/ipvs/diff.js';
-import type { IpvsTable } from '../../../src/ipvs/model.js';
-import { serviceKey } from '../../../src/ipvs/model.js';
-import { applyRestoreLines } from '../../../src/ipvs/restore-sim.js';
-import { IpvsTableError } from '../../../src/ipvs/validate.js';
+import { diffTables } from '../../../src/core/ipvs/diff.js';
+import type { IpvsTable } from '../../../src/core/ipvs/model.js';
+import { serviceKey } from '../../../src/core/ipvs/model.js';
+import { applyRestoreLines } from '../../../src/core/ipvs/restore-sim.js';
+import { IpvsTableError } from '../../../src/core/ipvs/validate.js';
 import { dr, nat, table, tcp, tun, udp } from './builders.js';
 
 const web = (dests = [nat('10.0.0.1', 8080, 1), nat('10.0.0.2', 8080, 1)], extras = {}) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { drainKey, keepDraining, removalCandidates, type DrainInput } from '../../../src/ipvs/drain.js';
-import type { IpvsTable } from '../../../src/ipvs/model.js';
-import { parseSave } from '../../../src/ipvs/save-format.js';
+import { drainKey, keepDraining, removalCandidates, type DrainInput } from '../../../src/core/ipvs/drain.js';
+import type { IpvsTable } from '../../../src/core/ipvs/model.js';
+import { parseSave } from '../../../src/core/ipvs/save-format.js';
 
 const t = (text: string) => parseSave(text).table;
 const actual = t(`-A -t 192.0.2.100:80 -s rr

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyRestoreLines, RestoreRejectedError } from '../../../src/ipvs/restore-sim.js';
-import { parseSave, renderSave, SaveFormatError } from '../../../src/ipvs/save-format.js';
+import { applyRestoreLines, RestoreRejectedError } from '../../../src/core/ipvs/restore-sim.js';
+import { parseSave, renderSave, SaveFormatError } from '../../../src/core/ipvs/save-format.js';
 import { dr, nat, table, tcp } from './builders.js';
 
 const GOLDEN_DIR = new URL('../../golden/ipvs/', import.meta.url);

@@ -1,7 +1,7 @@
 // The tables that test/golden/ipvs/capture.sh programs into a real kernel, built here the way
 // the operator would build them (addresses, ports and flags as the ipvsadm commands give them;
 // the canonical form takes care of case, zero compression, defaults and order).
-import type { IpvsTable } from '../../../src/ipvs/model.js';
+import type { IpvsTable } from '../../../src/core/ipvs/model.js';
 import { dr, nat, sctp, table, tcp, tun, udp } from './builders.js';
 
 export const GOLDEN_TABLES: Record<string, IpvsTable> = {

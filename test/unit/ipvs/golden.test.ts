@@ -2,9 +2,9 @@
 // (test/golden/ipvs/*.save, captured in the lab VM by test/golden/ipvs/capture.sh).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalTable } from '../../../src/ipvs/canonical.js';
-import type { IpvsTable } from '../../../src/ipvs/model.js';
-import { parseSave, renderSave } from '../../../src/ipvs/save-format.js';
+import { canonicalTable } from '../../../src/core/ipvs/canonical.js';
+import type { IpvsTable } from '../../../src/core/ipvs/model.js';
+import { parseSave, renderSave } from '../../../src/core/ipvs/save-format.js';
 import { GOLDEN_TABLES } from './golden-tables.js';
 
 const golden = (name: string): string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConnectionCounts } from '../../../src/ipvs/list-format.js';
+import { parseConnectionCounts } from '../../../src/core/ipvs/list-format.js';
 
 // The shape of `ipvsadm -L -n` (ipvsadm 1.31), with a firewall-mark service and IPv6.
 const LISTING = `IP Virtual Server version 1.2.1 (size=4096)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSave, SaveFormatError } from '../../../src/ipvs/save-format.js';
+import { parseSave, SaveFormatError } from '../../../src/core/ipvs/save-format.js';
 import { dr, nat, table, tcp, tun, udp } from './builders.js';
 
 const one = (text: string) => parseSave(text).table;

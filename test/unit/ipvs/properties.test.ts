@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalTable } from '../../../src/ipvs/canonical.js';
-import { diffTables } from '../../../src/ipvs/diff.js';
-import type { IpvsTable } from '../../../src/ipvs/model.js';
-import { serviceKey } from '../../../src/ipvs/model.js';
-import { parseRestoreLine } from '../../../src/ipvs/restore-line.js';
-import { applyRestoreLines } from '../../../src/ipvs/restore-sim.js';
-import { parseSave, renderSave, targetKey } from '../../../src/ipvs/save-format.js';
-import { tableProblems } from '../../../src/ipvs/validate.js';
+import { canonicalTable } from '../../../src/core/ipvs/canonical.js';
+import { diffTables } from '../../../src/core/ipvs/diff.js';
+import type { IpvsTable } from '../../../src/core/ipvs/model.js';
+import { serviceKey } from '../../../src/core/ipvs/model.js';
+import { parseRestoreLine } from '../../../src/core/ipvs/restore-line.js';
+import { applyRestoreLines } from '../../../src/core/ipvs/restore-sim.js';
+import { parseSave, renderSave, targetKey } from '../../../src/core/ipvs/save-format.js';
+import { tableProblems } from '../../../src/core/ipvs/validate.js';
 import { anyTable, smallTable } from './arbitraries.js';
 
 const RUNS = { numRuns: 300 };

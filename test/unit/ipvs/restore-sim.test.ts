@@ -1,9 +1,9 @@
 // The simulator must behave like ipvsadm -R on the real kernel; each case is an observation
 // recorded in test/golden/ipvs/facts.txt (capture.sh, probes edit_service/edit_dest/errors).
 import { describe, expect, it } from 'vitest';
-import { canonicalTable } from '../../../src/ipvs/canonical.js';
-import { applyRestoreLines, RestoreRejectedError } from '../../../src/ipvs/restore-sim.js';
-import { SaveFormatError } from '../../../src/ipvs/save-format.js';
+import { canonicalTable } from '../../../src/core/ipvs/canonical.js';
+import { applyRestoreLines, RestoreRejectedError } from '../../../src/core/ipvs/restore-sim.js';
+import { SaveFormatError } from '../../../src/core/ipvs/save-format.js';
 import { dr, nat, table, tcp, tun } from './builders.js';
 
 const base = table(

@@ -4,8 +4,8 @@
 // beside the pid file for every SIGHUP and exits on SIGTERM, removing its pid files.
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunCommand } from '../../../src/dataplane/command.js';
-import { runCommand } from '../../../src/dataplane/command.js';
+import type { RunCommand } from '../../../src/node/dataplane/command.js';
+import { runCommand } from '../../../src/node/dataplane/command.js';
 
 const SCRIPT = `#!/bin/sh
 if [ "$1" != __daemon ]; then

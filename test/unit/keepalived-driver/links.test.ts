@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { VrrpInstancePlan } from '../../../src/api/objects.js';
+import type { VrrpInstancePlan } from '../../../src/core/api/objects.js';
 import {
   interfaceHolding,
   parseIpAddrJson,
   resolveInterfaces,
   stateFromAddresses,
-} from '../../../src/dataplane/keepalived/links.js';
+} from '../../../src/node/dataplane/keepalived/links.js';
 
 // `ip -j addr show` of a netns (iproute2 6.1): lo; eth0 with 192.0.2.2/24, the VIP 192.0.2.100/32
 // and 2001:db8::2/64; its veth peer eth1 without addresses; eth2 (down) with 198.51.100.2/24.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNotifyFifoLine } from '../../../src/dataplane/keepalived/notify-fifo-line.js';
+import { parseNotifyFifoLine } from '../../../src/node/dataplane/keepalived/notify-fifo-line.js';
 
 describe('parseNotifyFifoLine', () => {
   // Captured from Debian's keepalived 2.2.7 (notify_fifo in global_defs, two directors in netns):

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/api/objects.js';
-import type { InstanceState } from '../../../src/dataplane/keepalived/supervisor.js';
-import { KeepalivedSupervisor } from '../../../src/dataplane/keepalived/supervisor.js';
-import { isAlive, readPidFile, waitFor } from '../../../src/dataplane/keepalived/process.js';
+import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
+import type { InstanceState } from '../../../src/node/dataplane/keepalived/supervisor.js';
+import { KeepalivedSupervisor } from '../../../src/node/dataplane/keepalived/supervisor.js';
+import { isAlive, readPidFile, waitFor } from '../../../src/node/dataplane/keepalived/process.js';
 import { reloadsSeen, runWithAddresses, writeFakeKeepalived } from './fake-keepalived.js';
 
 const ipAddr = readFileSync(new URL('fixtures/ip-addr-show.json', import.meta.url), 'utf8'); // eth0 holds 192.0.2.2 and the VIP 192.0.2.100

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { importKeepalivedFiles } from '../../../src/keepalived/import/cli.js';
+import { importKeepalivedFiles } from '../../../src/cli/import-keepalived.js';
 import { FIXTURES } from './helpers.js';
 
 const readFile = (path: string): string => readFileSync(path, 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeNode, VirtualService } from '../../../src/api/objects.js';
+import type { KubeNode, VirtualService } from '../../../src/core/api/objects.js';
 import { configError, importFixtures, importTexts, lineOf, template } from './helpers.js';
 
 type Objects = ReturnType<typeof importTexts>['objects'];

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { importKeepalived, KeepalivedConfigError } from '../../../src/keepalived/import/index.js';
+import { importKeepalived, KeepalivedConfigError } from '../../../src/core/keepalived/import/index.js';
 import { FIXTURES, memorySource } from './helpers.js';
 
 const SEED_01 = readFileSync(`${FIXTURES}/seed-lvs01.conf`, 'utf8');

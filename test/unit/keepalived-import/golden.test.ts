@@ -2,7 +2,7 @@
 // an intended change run `UPDATE_GOLDEN=1 npx vitest run test/unit/keepalived-import` and review
 // the diff again.
 import { describe, expect, it } from 'vitest';
-import { toYaml } from '../../../src/keepalived/import/index.js';
+import { toYaml } from '../../../src/core/keepalived/import/index.js';
 import { expectGolden, importFixtures } from './helpers.js';
 
 const GOLDEN = 'test/golden/import';

@@ -7,7 +7,7 @@ import {
   KeepalivedConfigError,
   type ImportOptions,
   type ImportResult,
-} from '../../../src/keepalived/import/index.js';
+} from '../../../src/core/keepalived/import/index.js';
 
 export const FIXTURES = 'test/fixtures/keepalived';
 

@@ -1,6 +1,6 @@
 // Every refused keyword is an error naming its file and line; every ignored one imports cleanly.
 import { describe, expect, it } from 'vitest';
-import { IGNORED_KEYWORDS, REFUSED_KEYWORDS, SCRIPT_KEYWORDS } from '../../../src/keepalived/import/index.js';
+import { IGNORED_KEYWORDS, REFUSED_KEYWORDS, SCRIPT_KEYWORDS } from '../../../src/core/keepalived/import/index.js';
 import { configError, importTexts, lineOf, template } from './helpers.js';
 
 type Slot = 'top' | 'global' | 'vrrp' | 'vs' | 'rs' | 'check' | 'url';

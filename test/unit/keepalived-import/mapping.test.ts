@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RealServer, VirtualService } from '../../../src/api/objects.js';
-import { LB_ALGOS } from '../../../src/keepalived/import/keywords.js';
+import type { RealServer, VirtualService } from '../../../src/core/api/objects.js';
+import { LB_ALGOS } from '../../../src/core/keepalived/import/keywords.js';
 import { configError, importFixtures, importTexts, lineOf, template } from './helpers.js';
 
 type Objects = ReturnType<typeof importTexts>['objects'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeepalivedConfig, type ConfigNode } from '../../../src/keepalived/import/index.js';
+import { parseKeepalivedConfig, type ConfigNode } from '../../../src/core/keepalived/import/index.js';
 import { configError, memorySource } from './helpers.js';
 
 const noFiles = memorySource({});

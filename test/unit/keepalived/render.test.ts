@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/api/objects.js';
-import { KeepalivedRenderError, renderKeepalivedConf } from '../../../src/keepalived/render.js';
-import { plan } from '../../../src/plan/plan.js';
+import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
+import { KeepalivedRenderError, renderKeepalivedConf } from '../../../src/core/keepalived/render.js';
+import { plan } from '../../../src/core/plan/plan.js';
 import { loadExample } from '../plan/example.js';
 
 const root = new URL('../../../', import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { LeaderElector, leaseDecision, microTime, type LeaseSpec } from '../../../src/kube/lease.js';
+import { LeaderElector, leaseDecision, microTime, type LeaseSpec } from '../../../src/cluster/lease.js';
 import { SERVER, testClient, useNock } from './kube-client.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLocalArgs } from '../../../src/local/command.js';
+import { parseLocalArgs } from '../../../src/node/local-command.js';
 
 const base = ['--manifests', 'm', '--node', 'lvs01', '--state-dir', '/tmp/s'];
 

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManifestPlanSource } from '../../../src/local/plan-source.js';
+import { ManifestPlanSource } from '../../../src/node/sources/manifests.js';
 
 const seed = new URL('../../../examples/seed-dr', import.meta.url).pathname;
 

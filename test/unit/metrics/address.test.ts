@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/cli/io.js';
-import { parseAgentArgs } from '../../../src/cluster-agent/command.js';
-import { parseControllerArgs } from '../../../src/controller/command.js';
-import { parseLocalArgs } from '../../../src/local/command.js';
-import { parseMetricsAddress } from '../../../src/metrics/address.js';
+import { parseAgentArgs } from '../../../src/node/agent-command.js';
+import { parseControllerArgs } from '../../../src/cluster/command.js';
+import { parseLocalArgs } from '../../../src/node/local-command.js';
+import { parseMetricsAddress } from '../../../src/io/metrics-address.js';
 
 const LOCAL = ['--manifests', 'm', '--node', 'lvs01', '--state-dir', 's'];
 const AGENT = ['--node', 'lvs01'];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { destinationLabel, parseStateListing, parseStatsListing } from '../../../src/ipvs/list-format.js';
-import { canonicalServiceKey } from '../../../src/ipvs/model.js';
+import { destinationLabel, parseStateListing, parseStatsListing } from '../../../src/core/ipvs/list-format.js';
+import { canonicalServiceKey } from '../../../src/core/ipvs/model.js';
 
 // Captured from the real ipvsadm 1.31 on the lab VM's IPVS kernel (fixtures/capture.sh), after
 // five HTTP requests through a NAT service: a kube-proxy-like service, UDP, SCTP, an IPv6

@@ -6,7 +6,7 @@ import type {
   Secret,
   VirtualService,
   VirtualServiceSpec,
-} from '../../../src/api/objects.js';
+} from '../../../src/core/api/objects.js';
 
 export function node(
   name: string,

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { toObjectSet, type ManifestObject, type ObjectSet } from '../../../src/api/objects.js';
+import { toObjectSet, type ManifestObject, type ObjectSet } from '../../../src/core/api/objects.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ObjectSet } from '../../../src/api/objects.js';
+import type { ObjectSet } from '../../../src/core/api/objects.js';
 import { loadExample } from './example.js';
-import { plan } from '../../../src/plan/plan.js';
+import { plan } from '../../../src/core/plan/plan.js';
 import { director, node, objects, realServer, secret, virtualService } from './builders.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -396,7 +396,7 @@ describe('VRRP authentication and connection sync', () => {
 
 describe("the planner's own fallbacks", () => {
   it('equal the CRD defaults, so objects that skipped the API server plan the same', async () => {
-    const { validateObjects } = await import('../../../src/api/validate/index.js');
+    const { validateObjects } = await import('../../../src/core/api/validate/index.js');
     const bare = virtualService('v', { address: '192.0.2.100', port: 80 });
     delete bare.spec.healthCheck;
     delete bare.spec.vrrp;

@@ -1,7 +1,7 @@
 // Small builders for test objects, and helpers to look at validation results.
 import { expect } from 'vitest';
-import type { KubeNode, ManifestObject, RealServer, Secret, VirtualService } from '../../../src/api/objects.js';
-import { formatError, validateObjects, type ValidationError } from '../../../src/api/validate/index.js';
+import type { KubeNode, ManifestObject, RealServer, Secret, VirtualService } from '../../../src/core/api/objects.js';
+import { formatError, validateObjects, type ValidationError } from '../../../src/core/api/validate/index.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 

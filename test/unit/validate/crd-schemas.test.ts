@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
-import { loadManifestDir } from '../../../src/api/load.js';
-import { formatError, validateObjects } from '../../../src/api/validate/index.js';
-import { packageCrds, packageRoot, type SchemaNode } from '../../../src/api/validate/crds.js';
-import { schemaForAjv } from '../../../src/api/validate/schema.js';
-import { parseFieldPath } from '../../../src/api/validate/cel.js';
+import { loadManifestDir } from '../../../src/core/api/load.js';
+import { formatError, validateObjects } from '../../../src/core/api/validate/index.js';
+import { packageCrds, packageRoot, type SchemaNode } from '../../../src/core/api/validate/crds.js';
+import { schemaForAjv } from '../../../src/core/api/validate/schema.js';
+import { parseFieldPath } from '../../../src/core/api/validate/cel.js';
 
 interface Located {
   path: string;

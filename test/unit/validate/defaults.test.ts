@@ -2,8 +2,8 @@
 // a default fills an absent field, an object default ({}) then gets its own fields' defaults, and
 // an absent object without a default stays absent (its fields' defaults do not apply).
 import { describe, expect, it } from 'vitest';
-import { valueAt } from '../../../src/api/validate/errors.js';
-import { packageCrds, type SchemaNode } from '../../../src/api/validate/crds.js';
+import { valueAt } from '../../../src/core/api/validate/errors.js';
+import { packageCrds, type SchemaNode } from '../../../src/core/api/validate/crds.js';
 import { check, directors, rs, secret, vs } from './builders.js';
 
 /**

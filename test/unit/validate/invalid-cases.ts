@@ -2,7 +2,7 @@
 // error must name. Bad objects have a VIP and real-server address of their own, so that the only
 // reason to reject them is the one under test (they never clash with the valid neighbours).
 import { expect } from 'vitest';
-import type { ManifestObject } from '../../../src/api/objects.js';
+import type { ManifestObject } from '../../../src/core/api/objects.js';
 import { node, rs, vs } from './builders.js';
 
 export interface Case {

@@ -1,10 +1,10 @@
 // A table of invalid objects: each must be rejected with an error naming the object, the field
 // and the bad value, while the valid objects beside it stay valid.
 import { describe, expect, it } from 'vitest';
-import type { ManifestObject } from '../../../src/api/objects.js';
+import type { ManifestObject } from '../../../src/core/api/objects.js';
 import { cases } from './invalid-cases.js';
-import { packageCrds, type CelRule, type SchemaNode } from '../../../src/api/validate/crds.js';
-import { objectLabel } from '../../../src/api/validate/errors.js';
+import { packageCrds, type CelRule, type SchemaNode } from '../../../src/core/api/validate/crds.js';
+import { objectLabel } from '../../../src/core/api/validate/errors.js';
 import { check, directors, expectOneError, names, rs, vs } from './builders.js';
 
 /** Valid neighbours: two VirtualServices (DR and NAT), directors, and a real server of each. */

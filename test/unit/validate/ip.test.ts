@@ -1,7 +1,7 @@
 // The IP helpers, checked against the WHATWG URL parser's IPv6 serialisation as an oracle.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, isContiguousNetmask, sameIp } from '../../../src/api/validate/ip.js';
+import { canonicalIp, isContiguousNetmask, sameIp } from '../../../src/core/api/validate/ip.js';
 
 const urlForm = (v6: string) => new URL(`http://[${v6}]/`).hostname.slice(1, -1);
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadManifestDir, loadManifestsFromTexts, sourceOf } from '../../../src/api/load.js';
-import { formatError, validateObjects } from '../../../src/api/validate/index.js';
+import { loadManifestDir, loadManifestsFromTexts, sourceOf } from '../../../src/core/api/load.js';
+import { formatError, validateObjects } from '../../../src/core/api/validate/index.js';
 
 const VS = `apiVersion: lvs-operator.io/v1alpha1
 kind: VirtualService

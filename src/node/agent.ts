@@ -1,0 +1,320 @@
+// The node agent's level-triggered loop: read the desired plan, observe, diff, apply, report. It
+// runs on every change of the plan, on a periodic resync that repairs drift (someone ran
+// `ipvsadm -C` or deleted the VIP), and, for the IPVS weights alone, at once on every health
+// change. Reconciles never overlap: each waits for the one before. One failing driver does not
+// stop the others; its error goes into the status and the next pass tries again.
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
+import { normalizeIp } from '../core/ipvs/address.js';
+import { drainKey, keepDraining, removalCandidates } from '../core/ipvs/drain.js';
+import { tableFromPlan } from '../core/ipvs/from-plan.js';
+import { destinationKey, formatHostPort, serviceKey, type IpvsTable } from '../core/ipvs/model.js';
+import { renderSave } from '../core/ipvs/save-format.js';
+import type { AgentDrivers } from './drivers.js';
+import { writeState, type AgentState } from './state.js';
+import type { HealthTracker } from './health.js';
+import { keepRetiring, type Retiring } from './retiring.js';
+
+export interface PlanReader {
+  /**
+   * The plan, with problems found reading it, and the generation of the LVSNode it came from (the
+   * in-cluster agent's; local mode has none and counts plan changes itself). undefined: no plan is
+   * known yet (the API server has not answered and none was kept from before), so the pass leaves
+   * everything as it is.
+   */
+  read(): { spec: LVSNodeSpec; messages: string[]; generation?: number } | undefined;
+}
+
+export interface AgentOptions {
+  nodeName: string;
+  stateDir: string;
+  plan: PlanReader;
+  drivers: AgentDrivers;
+  health: HealthTracker;
+  state: AgentState;
+  /** Called with the status document whenever it changes. */
+  report: (status: LVSNodeStatus) => void;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+  now?: () => Date;
+  /** How long a removed destination may drain before it goes anyway (default 300 s). */
+  drainTimeoutMs?: number;
+  /** Called after every full pass that had a plan to apply (metrics): its duration, and whether it ended with errors. */
+  onPass?: (pass: { seconds: number; failed: boolean }) => void;
+}
+
+export const DEFAULT_DRAIN_TIMEOUT_MS = 300_000;
+
+/** What was applied last of one kind, and which of it is retiring since when. In memory: a new
+ * agent has nothing retiring (it removes at once what its first plan lacks and it owns). */
+interface RetiringSet<T> {
+  applied: T[];
+  since: Map<string, Retiring<T>>;
+}
+const retiringSet = <T>(): RetiringSet<T> => ({ applied: [], since: new Map() });
+
+export class NodeAgent {
+  private spec: LVSNodeSpec = {};
+  private queue: Promise<void> = Promise.resolve();
+  private pendingPass: Promise<void> | undefined;
+  private observeNext = false;
+  private errors: string[] = [];
+  private lastStatusJson = '';
+  private ipvsDigest = '';
+  /** Weights in the kernel after the last IPVS step, by drainKey: the status reports them. */
+  private kernelWeights = new Map<string, number>();
+  /** Destinations kept at weight 0 until their connections end (drain.ts), since when. In memory:
+   * a new agent starts their timeout again. */
+  private drainingSince = new Map<string, number>();
+  /** A real server's VIPs, tunnels and sysctls that left the plan, kept while directors drain it (retiring.ts). */
+  private readonly retiring = {
+    addresses: retiringSet<AddressPlan>(),
+    tunnels: retiringSet<TunnelPlan>(),
+    sysctls: retiringSet<SysctlPlan>(),
+  };
+
+  constructor(private readonly o: AgentOptions) {
+    o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
+    // A VRRP transition (keepalived's notify FIFO) is news for the status at once, not at the next pass.
+    o.drivers.vrrp.onChange?.(() => this.report());
+  }
+
+  /**
+   * A full pass: re-read the plan and converge everything. Level-triggered, so a pass already
+   * waiting to start serves every request made meanwhile: resyncs and watch events never pile up
+   * behind a slow pass (and a stop never waits for a backlog of them). observe: read the whole
+   * IPVS table rather than trust the one last known (resyncs do, to repair drift; a plan change
+   * need not, see dataplane/ipvs.ts).
+   */
+  reconcile(options: { observe?: boolean } = {}): Promise<void> {
+    this.observeNext ||= options.observe ?? true;
+    if (this.pendingPass) return this.pendingPass;
+    const pass = this.enqueue(async () => {
+      this.pendingPass = undefined;
+      const observe = this.observeNext;
+      this.observeNext = false;
+      const started = performance.now();
+      const done = (failed: boolean) => this.o.onPass?.({ seconds: (performance.now() - started) / 1000, failed });
+      try {
+        if (await this.fullPass(observe)) done(this.errors.length > 0);
+      } catch (error) {
+        done(true);
+        throw error;
+      }
+    });
+    this.pendingPass = pass;
+    return pass;
+  }
+
+  /** Stops the loop. release=true hands the VIP over (keepalived sends priority 0); false leaves keepalived running for a new agent to adopt. */
+  async stop(release: boolean): Promise<void> {
+    await this.queue;
+    this.o.health.stop();
+    await this.o.drivers.vrrp.stop({ release });
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(step).catch((error: unknown) => {
+      this.o.log?.('reconcile failed', { error: String(error) });
+    });
+    return this.queue;
+  }
+
+  /** false: no plan known yet, nothing done. */
+  private async fullPass(observe: boolean): Promise<boolean> {
+    const planned = this.o.plan.read();
+    if (!planned) return false;
+    const { spec, messages } = planned;
+    const digest = JSON.stringify(spec);
+    if (
+      digest !== this.o.state.specDigest ||
+      (planned.generation ?? this.o.state.generation) !== this.o.state.generation
+    ) {
+      this.o.state.generation = planned.generation ?? this.o.state.generation + 1;
+      this.o.state.specDigest = digest;
+      this.o.log?.('plan changed', { generation: this.o.state.generation });
+    }
+    this.spec = spec;
+    this.errors = messages.filter((m) => !m.startsWith('warning:'));
+    const d = this.o.drivers;
+    const step = async (name: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (error) {
+        this.errors.push(`${name}: ${(error as Error).message}`);
+      }
+    };
+
+    const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;
+    if (directs) await step('kernel modules', () => d.loadModule('ip_vs'));
+    const kept = this.retiring;
+    const addresses = this.keep(
+      'addresses',
+      kept.addresses,
+      spec.addresses ?? [],
+      (a) => `${a.interface} ${a.address}`,
+    );
+    const tunnels = this.keep('tunnels', kept.tunnels, spec.tunnels ?? [], (t) => t.name);
+    const sysctls = this.keep('sysctls', kept.sysctls, spec.sysctls ?? [], (x) => x.name);
+    // Addresses and tunnels first: net.ipv4.conf.tunl0.* exists only once tunl0 does.
+    await step('addresses', async () => {
+      const r = await d.addresses(addresses, tunnels, this.o.state.ownedAddresses);
+      this.o.state.ownedAddresses = r.owned;
+      this.errors.push(...r.errors.map((e) => `address ${e.interface} ${e.address ?? ''}: ${e.message}`));
+    });
+    await step('sysctls', async () => {
+      const r = await d.sysctls(sysctls, this.o.state.sysctlOriginals);
+      this.o.state.sysctlOriginals = r.memory;
+      this.errors.push(...r.errors.map((e) => `sysctl ${e.name}=${e.value}: ${e.message}`));
+    });
+    this.o.health.update(spec.ipvs?.services ?? []);
+    // A node that directs nothing and never did (a real server) does not touch IPVS at all.
+    if (directs || this.o.state.ownedServices.length) await step('ipvs', () => this.convergeIpvs(observe));
+    if (spec.connectionSync || this.o.state.syncDaemons) {
+      await step('sync daemon', async () => {
+        const sync = spec.connectionSync;
+        const iface = sync ? (sync.interface ?? (await d.vrrp.interfaceFor(spec, sync.syncID))) : undefined;
+        await d.syncDaemons(sync && iface ? { interface: iface, syncID: sync.syncID } : undefined);
+        this.o.state.syncDaemons = sync !== undefined && iface !== undefined;
+      });
+    }
+    await step('vrrp', async () => {
+      const r = await d.vrrp.ensure(spec);
+      if (r.error) this.errors.push(`vrrp: ${r.error}`);
+      if (r.action !== 'none') this.o.log?.('keepalived', { action: r.action });
+    });
+    if (this.errors.length === 0) this.o.state.appliedGeneration = this.o.state.generation;
+    writeState(this.o.stateDir, this.o.state);
+    this.report();
+    return true;
+  }
+
+  /** The health fast path: reprogram the weights from the last plan without re-reading it. */
+  private async applyIpvs(): Promise<void> {
+    try {
+      await this.convergeIpvs(false);
+    } catch (error) {
+      this.errors.push(`ipvs: ${(error as Error).message}`);
+    }
+    this.report();
+  }
+
+  private async convergeIpvs(observe: boolean): Promise<void> {
+    const desired = this.o.health.table(this.spec.ipvs?.services ?? []);
+    const owned = new Set(this.o.state.ownedServices);
+    const result = await this.o.drivers.ipvs.converge(
+      desired,
+      owned,
+      (actual, wanted) => this.drain(actual, wanted),
+      observe,
+    );
+    const desiredKeys = desired.services.map(serviceKey);
+    const actualKeys = new Set(result.actual.services.map(serviceKey));
+    // Owned from now on: what we want, and what we wanted to delete but is still there.
+    this.o.state.ownedServices = [...new Set([...desiredKeys, ...[...owned].filter((k) => actualKeys.has(k))])].sort();
+    const ownedNow = new Set(this.o.state.ownedServices);
+    const managed = result.actual.services.filter((s) => ownedNow.has(serviceKey(s)));
+    this.kernelWeights = new Map(
+      managed.flatMap((s) => s.destinations.map((d) => [drainKey(serviceKey(s), destinationKey(d)), d.weight])),
+    );
+    this.ipvsDigest = createHash('sha256')
+      .update(renderSave({ services: managed }))
+      .digest('hex')
+      .slice(0, 16);
+    if (result.applied.length)
+      this.o.log?.('ipvs applied', { lines: result.applied.length, failed: result.failed.length });
+    if (result.failed.length)
+      this.errors.push(
+        `ipvs: did not take: ${result.failed.join('; ')}${result.errors.length ? ` (${result.errors.join('; ')})` : ''}`,
+      );
+  }
+
+  /** The plan's items of one kind, plus those that left it less than the drain timeout ago. */
+  private keep<T>(kind: string, r: RetiringSet<T>, desired: T[], key: (item: T) => string): T[] {
+    const now = this.now().getTime();
+    const timeout = this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    const result = keepRetiring(r.applied, desired, r.since, key, now, timeout);
+    const started = [...result.retiring.keys()].filter((k) => !r.since.has(k));
+    if (started.length) this.o.log?.('keeping while directors drain', { kind, items: started });
+    r.applied = result.items;
+    r.since = result.retiring;
+    return result.items;
+  }
+
+  /** Keeps destinations that left the plan at weight 0 while they still have connections. */
+  private async drain(actual: IpvsTable, desired: IpvsTable): Promise<IpvsTable> {
+    const candidates = removalCandidates(desired, tableFromPlan(this.spec), actual);
+    if (candidates.length === 0) {
+      this.drainingSince.clear();
+      return desired;
+    }
+    const before = new Set(this.drainingSince.keys());
+    const result = keepDraining({
+      desired,
+      actual,
+      candidates,
+      connections: await this.o.drivers.ipvs.connectionCounts(),
+      drainingSince: this.drainingSince,
+      now: this.now().getTime(),
+      timeoutMs: this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+    });
+    this.drainingSince = result.draining;
+    const started = [...result.draining.keys()].filter((k) => !before.has(k));
+    const ended = [...before].filter((k) => !result.draining.has(k));
+    if (started.length) this.o.log?.('draining', { destinations: started });
+    if (ended.length) this.o.log?.('drained', { destinations: ended });
+    return result.desired;
+  }
+
+  /** What left the plan and is still kept (drained destinations, a real server's retiring items). */
+  private retiringItems(): string[] {
+    return [
+      ...[...this.drainingSince.keys()].map((k) => `ipvs ${k}`),
+      ...[...this.retiring.addresses.since.keys()].map((k) => `address ${k}`),
+      ...[...this.retiring.tunnels.since.keys()].map((k) => `tunnel ${k}`),
+      ...[...this.retiring.sysctls.since.keys()].map((k) => `sysctl ${k}`),
+    ].sort();
+  }
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  private report(): void {
+    const now = this.now().toISOString();
+    const lastError = this.errors.join('\n');
+    const status: LVSNodeStatus = {
+      appliedGeneration: this.o.state.appliedGeneration,
+      services: this.spec.ipvs?.services?.length ?? 0,
+      lastError,
+      ipvsDigest: this.ipvsDigest,
+      vrrp: [...this.o.drivers.vrrp.states()].map(([name, s]) => ({
+        name,
+        state: s.state,
+        since: s.since.toISOString(),
+      })),
+      retiring: this.retiringItems(),
+      destinations: this.o.health.snapshot().map((d) => {
+        const key = drainKey(d.service, formatHostPort(normalizeIp(d.address) ?? d.address, d.port));
+        const weight = this.kernelWeights.get(key);
+        return weight === undefined ? d : { ...d, weight };
+      }),
+    };
+    const json = JSON.stringify(status);
+    if (json === this.lastStatusJson) return;
+    this.lastStatusJson = json;
+    this.o.report({ ...status, conditions: [readyCondition(status, this.o.state.generation, now)] });
+  }
+}
+
+function readyCondition(status: LVSNodeStatus, generation: number, now: string) {
+  const ready = !status.lastError;
+  return {
+    type: 'Ready',
+    status: ready ? ('True' as const) : ('False' as const),
+    observedGeneration: generation,
+    lastTransitionTime: now,
+    reason: ready ? 'Applied' : 'ApplyFailed',
+    message: ready ? 'the plan is applied' : (status.lastError ?? '').split('\n')[0]!,
+  };
+}

@@ -1,0 +1,53 @@
+// How an agent process runs, in local mode and in the cluster alike: changes trigger a pass
+// against the IPVS table as last known, a periodic resync reads the table and repairs drift, and
+// signals stop it:
+//   SIGTERM, SIGINT  graceful stop: keepalived hands the VIP over (priority 0) and exits;
+//   SIGUSR2          exit for a restart: keepalived and the data plane stay as they are, and
+//                    the next agent adopts them without moving the VIP or touching the table.
+// A crash (SIGKILL) leaves everything running too: the backup takes over only if keepalived dies.
+import type { Log } from '../io/log.js';
+import type { NodeAgent } from './agent.js';
+
+/** How long a stop may wait for the pass in progress and keepalived's exit. */
+const STOP_TIMEOUT_MS = 15_000;
+
+export interface LifecycleOptions {
+  resyncSeconds: number;
+  log: Log;
+  /** Starts watching the plan's source; calls changed() on every change; returns the stop function. */
+  watch: (changed: () => void) => () => void | Promise<void>;
+}
+
+/** Runs the agent until a signal; resolves with the exit code. */
+export async function runUntilSignalled(agent: NodeAgent, o: LifecycleOptions): Promise<number> {
+  // Signals and the watch come before the first pass: a stop or a change during it (a first pass
+  // at 10,000 destinations takes seconds) must be neither fatal nor lost until the next resync.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    for (const s of ['SIGTERM', 'SIGINT', 'SIGUSR2'] as const) process.once(s, () => resolve(s));
+  });
+  // Bursts of changes (an editor's save, a controller's several writes) collapse into one pass.
+  let pending: NodeJS.Timeout | undefined;
+  const stopWatching = o.watch(() => {
+    clearTimeout(pending);
+    pending = setTimeout(() => void agent.reconcile({ observe: false }), 100);
+  });
+  const resync = setInterval(() => void agent.reconcile(), o.resyncSeconds * 1000);
+  void agent.reconcile();
+
+  const signal = await signalled;
+  await stopWatching();
+  clearInterval(resync);
+  clearTimeout(pending);
+  const release = signal !== 'SIGUSR2';
+  o.log('agent stopping', { signal, releaseVip: release });
+  // A pass in progress is let finish, but a stop must not hang on a stuck tool: after the bound
+  // the agent exits anyway (for SIGUSR2 there is nothing left to do; keepalived runs on).
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS)));
+  if (await Promise.race([agent.stop(release).then(() => false), timedOut])) {
+    o.log('agent stop timed out', { afterMs: STOP_TIMEOUT_MS });
+    return 1;
+  }
+  clearTimeout(timer);
+  return 0;
+}
