@@ -2,7 +2,7 @@
 // Only literals: a name would be resolved at bind time, and a typo would then show up as a
 // metrics endpoint that is silently elsewhere.
 import { UsageError } from '../cli/io.js';
-import { ipFamily } from '../core/ipvs/address.js';
+import { ipFamily } from '../core/net/address.js';
 
 export interface ListenAddress {
   /** An IPv4 or IPv6 literal, without brackets. */

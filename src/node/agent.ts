@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
-import { normalizeIp } from '../core/ipvs/address.js';
+import { normalizeIp } from '../core/net/address.js';
 import { drainKey, keepDraining, removalCandidates } from '../core/ipvs/drain.js';
 import { tableFromPlan } from '../core/ipvs/from-plan.js';
 import { destinationKey, formatHostPort, serviceKey, type IpvsTable } from '../core/ipvs/model.js';

@@ -1,7 +1,7 @@
 // One canonical form per IPVS table, so that tables can be compared with a deep equality:
 // addresses as ipvsadm prints them, default values left out, services and destinations sorted.
 // Both parseSave and renderSave go through it; diff and the restore simulator compare in it.
-import { addressOrderKey, normalizeIp } from './address.js';
+import { addressOrderKey, normalizeIp } from '../net/address.js';
 import type { IpvsDestination, IpvsProtocol, IpvsService, IpvsTable } from './model.js';
 
 /** ipvsadm's defaults and limits (ipvsadm 1.31, checked against the real tool; see test/golden/ipvs). */

@@ -20,7 +20,7 @@
 // with `  ->`. Firewall-mark services (`FWM  1`, `FWM  2 IPv6`) and their destinations are skipped:
 // the agent never makes them. Numbers are whitespace-separated in both: ipvsadm pads every --exact
 // number to at least 9 columns and always leaves a blank before it, even after a wide IPv6 address.
-import { normalizeIp } from './address.js';
+import { normalizeIp } from '../net/address.js';
 import { drainKey } from './drain.js';
 import { formatHostPort } from './model.js';
 

@@ -1,6 +1,6 @@
 // The IPVS table in our own nouns (as kube-proxy's ipvs interface does): virtual services and
 // their destinations. Pure data; render/parse/diff live beside it and never touch the system.
-import { normalizeIp } from './address.js';
+import { normalizeIp } from '../net/address.js';
 
 export type IpvsProtocol = 'TCP' | 'UDP' | 'SCTP';
 export type IpvsForwarding = 'DR' | 'NAT' | 'TUN';

@@ -2,7 +2,7 @@
 // may write) parsed into a command, with the checks ipvsadm itself makes before it talks to the
 // kernel. Everything this module cannot understand becomes a SaveFormatError naming the line and
 // the token; it never throws anything else. Kernel-side checks live in restore-sim.ts.
-import { ipFamily, normalizeIp } from './address.js';
+import { ipFamily, normalizeIp } from '../net/address.js';
 import {
   canonicalSchedulerFlags,
   DEFAULT_PERSISTENCE_TIMEOUT,

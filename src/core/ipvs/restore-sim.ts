@@ -10,7 +10,7 @@
 // One difference on purpose: the simulator throws at the first failing line, so a test cannot
 // miss it. The real `ipvsadm -R` carries on after a kernel error and still exits 0, but stops
 // (exit 2, later lines NOT applied) at a line failing its own checks, e.g. "-M 0" for IPv6.
-import { isUnicastDestination } from './address.js';
+import { isUnicastDestination } from '../net/address.js';
 import { canonicalDestination, canonicalService, canonicalTable } from './canonical.js';
 import { destinationKey, serviceKey } from './model.js';
 import type { IpvsService, IpvsTable } from './model.js';

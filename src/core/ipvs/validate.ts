@@ -1,7 +1,7 @@
 // What a table we are about to ask for must satisfy, so that ipvsadm and the kernel accept
 // every line of the plan and the table reads back as asked (no endless re-planning). These
 // are the rules the real tool showed (test/golden/ipvs/facts), plus our own tighter ranges.
-import { ipFamily, isUnicastDestination, normalizeIp } from './address.js';
+import { ipFamily, isUnicastDestination, normalizeIp } from '../net/address.js';
 import {
   canonicalSchedulerFlags,
   invisibleSchedulerFlags,

@@ -7,8 +7,8 @@ import {
   type RealServer,
   type VirtualService,
 } from '../api/objects.js';
-import { nodeAddress } from './directors.js';
-import { normalizeIp } from './ip.js';
+import { nodeAddress } from '../api/directors.js';
+import { normalizeIp } from '../net/ip.js';
 import type { PlanProblem } from './problems.js';
 
 /** The real server's address: its own, or its Node's InternalIP of the VIP's family. */

@@ -16,8 +16,8 @@ import {
   type VrrpInstancePlan,
 } from '../api/objects.js';
 import { buildDestination, resolveRealServerAddress } from './destinations.js';
-import { compareNames, hasInternalIp, nodeAddress, nodeInterface } from './directors.js';
-import { hostPrefix, normalizeIp } from './ip.js';
+import { compareNames, hasInternalIp, nodeAddress, nodeInterface } from '../api/directors.js';
+import { hostPrefix, normalizeIp } from '../net/ip.js';
 import type { PlanProblem } from './problems.js';
 import { directRoutingRealServerSysctls, directorSysctls, TUNNEL_DEVICE, tunnelRealServerSysctls } from './sysctls.js';
 import { allocateVrids } from './vrid.js';

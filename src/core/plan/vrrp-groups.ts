@@ -1,8 +1,8 @@
 // VirtualServices that share a VIP share one VRRP instance: the VIP can only move as a whole.
 // The first of a group by namespace/name (its "leader") decides the group's VRRP settings and
 // directors; validation reports members that disagree.
-import { normalizeIp } from './ip.js';
-import { compareNames, nodeSegment, selectDirectors } from './directors.js';
+import { normalizeIp } from '../net/ip.js';
+import { compareNames, nodeSegment, selectDirectors } from '../api/directors.js';
 import { objectRef, type KubeNode, type VirtualService } from '../api/objects.js';
 
 export interface VrrpGroup {

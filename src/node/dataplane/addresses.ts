@@ -4,7 +4,7 @@
 // operator added by hand (even one equal to a VIP the plan later asks for) stay untouched.
 import { isIP } from 'node:net';
 import type { AddressPlan, TunnelPlan } from '../../core/api/generated/lvsnode.js';
-import { normalizeIp } from '../../core/plan/ip.js';
+import { normalizeIp } from '../../core/net/ip.js';
 import { parseIpLinks } from './ip-addr.js';
 import type { RunCommand } from './command.js';
 import { ensureKernelModule } from './modules.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareAddresses, isUnicastDestination, normalizeIp } from '../../../src/core/ipvs/address.js';
+import { compareAddresses, isUnicastDestination, normalizeIp } from '../../../src/core/net/address.js';
 
 describe('normalizeIp writes addresses the way ipvsadm (glibc inet_ntop) prints them', () => {
   it.each([

@@ -3,7 +3,7 @@
 // draws from small pools so that two independent tables share services and destinations, which
 // is what diff properties need.
 import fc from 'fast-check';
-import { isUnicastDestination, normalizeIp } from '../../../src/core/ipvs/address.js';
+import { isUnicastDestination, normalizeIp } from '../../../src/core/net/address.js';
 import type { IpvsDestination, IpvsProtocol, IpvsService, IpvsTable } from '../../../src/core/ipvs/model.js';
 import { serviceKey } from '../../../src/core/ipvs/model.js';
 

@@ -4,7 +4,7 @@
 // RealServers with it).
 import { KNOWN_KINDS, setSource, sourceOf } from '../load.js';
 import type { KubeNode, LVSNode, ManifestObject, ObjectSet, RealServer, Secret, VirtualService } from '../objects.js';
-import { compareNames } from '../../plan/directors.js';
+import { compareNames } from '../directors.js';
 import { checkMetadata, checkNode, checkSecret } from './core-objects.js';
 import { packageCrds, type CrdInfo } from './crds.js';
 import { objectLabel, type ValidationError } from './errors.js';

@@ -1,7 +1,7 @@
 // IP address facts the cross-object checks need: one spelling per address, so that 2001:db8::1 and
 // 2001:DB8:0:0::1 are recognised as the same VIP.
 import { isIPv4, isIPv6 } from 'node:net';
-import { normalizeIp } from '../../ipvs/address.js';
+import { normalizeIp } from '../../net/address.js';
 
 export type IpFamily = 'IPv4' | 'IPv6';
 

@@ -1,8 +1,8 @@
 // Checks on RealServers against their VirtualService, the Nodes and each other. RealServers are
 // taken in namespace/name order; of two with the same address:port the first stays.
-import { hasInternalIp } from '../../plan/directors.js';
+import { hasInternalIp } from '../directors.js';
 import { objectRef, type KubeNode, type RealServer, type VirtualService } from '../objects.js';
-import { nodeAddress, selectDirectors } from '../../plan/directors.js';
+import { nodeAddress, selectDirectors } from '../directors.js';
 import type { ValidationError } from './errors.js';
 import { canonicalIp, ipFamily, sameIp } from './ip.js';
 import { issue, nsName } from './issue.js';

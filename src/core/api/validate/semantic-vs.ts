@@ -2,7 +2,7 @@
 // VirtualServices are taken in namespace/name order and each is checked against those already
 // accepted, so that of two that clash the first stays and only the later one is rejected.
 import { objectRef, type KubeNode, type Secret, type VirtualService } from '../objects.js';
-import { nodeSegment, selectDirectors } from '../../plan/directors.js';
+import { nodeSegment, selectDirectors } from '../directors.js';
 import { secretValue } from './core-objects.js';
 import type { ValidationError } from './errors.js';
 import { ipFamily, isContiguousNetmask, sameIp } from './ip.js';

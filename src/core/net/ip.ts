@@ -1,7 +1,7 @@
 // Address helpers for the planner. Pure. Addresses are spelled as `ipvsadm -S -n` prints them,
 // so plans, observed tables and diffs agree on one spelling per address.
 import { isIPv4 } from 'node:net';
-import { normalizeIp as ipvsSpelling } from '../ipvs/address.js';
+import { normalizeIp as ipvsSpelling } from './address.js';
 
 /** One spelling per address, so that "2001:DB8::0:1" and "2001:db8::1" are the same VIP. */
 export function normalizeIp(address: string): string {
