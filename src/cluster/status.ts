@@ -1,6 +1,12 @@
 // VirtualService and RealServer status, rebuilt from the world on every pass: the plan says which
 // nodes should hold what, and each node's LVSNode says what its agent applied and sees. Pure.
-import { objectRef, type LVSNode, type LVSNodeSpec, type RealServer, type VirtualService } from '../core/api/objects.js';
+import {
+  objectRef,
+  type LVSNode,
+  type LVSNodeSpec,
+  type RealServer,
+  type VirtualService,
+} from '../core/api/objects.js';
 import type { VirtualServiceStatus } from '../core/api/generated/virtualservice.js';
 import type { RealServerStatus } from '../core/api/generated/realserver.js';
 

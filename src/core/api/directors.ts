@@ -1,13 +1,7 @@
 // Which Nodes direct a VirtualService, and the facts about a Node the planner needs.
 import { isIPv4, isIPv6 } from 'node:net';
 import { normalizeIp } from '../net/ip.js';
-import {
-  DIRECTOR_LABEL,
-  INTERFACE_ANNOTATION,
-  SEGMENT_LABEL,
-  type KubeNode,
-  type VirtualService,
-} from './objects.js';
+import { DIRECTOR_LABEL, INTERFACE_ANNOTATION, SEGMENT_LABEL, type KubeNode, type VirtualService } from './objects.js';
 
 export const DEFAULT_DIRECTOR_SELECTOR: Record<string, string> = { [DIRECTOR_LABEL]: 'true' };
 

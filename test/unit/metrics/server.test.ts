@@ -2,7 +2,12 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentMetrics } from '../../../src/node/metrics.js';
 import { ControllerMetrics } from '../../../src/cluster/metrics.js';
-import { createRegistry, serveMetrics, startMetricsServer, type MetricsServer } from '../../../src/io/metrics-server.js';
+import {
+  createRegistry,
+  serveMetrics,
+  startMetricsServer,
+  type MetricsServer,
+} from '../../../src/io/metrics-server.js';
 import { parseExposition, scrape } from './scrape.js';
 
 const servers: MetricsServer[] = [];
