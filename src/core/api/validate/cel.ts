@@ -2,8 +2,7 @@
 // API server does: each rule at its schema location, `self` being the (defaulted) value there.
 import { parse } from '@marcbachmann/cel-js';
 import type { CelRule, SchemaNode } from './crds.js';
-import { valueAt } from './errors.js';
-import type { FieldProblem, PathSegment } from './schema.js';
+import { valueAt, type FieldProblem, type PathSegment } from './errors.js';
 
 type Compiled = ReturnType<typeof parse>;
 const compiled = new Map<string, Compiled>();

@@ -1,7 +1,7 @@
 // Hand-written checks for what no CRD describes here: the metadata every object shares, and the
 // few fields of Node and Secret that the planner reads.
 import { isIPv4, isIPv6 } from 'node:net';
-import type { FieldProblem } from './schema.js';
+import type { FieldProblem } from './errors.js';
 
 // RFC 1123 subdomain (object names) and label (namespaces), as the API server checks them.
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

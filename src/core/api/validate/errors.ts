@@ -16,6 +16,15 @@ export interface ValidationError {
   message: string;
 }
 
+export type PathSegment = string | number;
+
+/** A problem at a path inside one object, before it is labelled with the object and file. */
+export interface FieldProblem {
+  path: PathSegment[];
+  value: unknown;
+  message: string;
+}
+
 const MAX_VALUE_CHARS = 100;
 
 /** One line: `file: Kind ns/name: field: message (got value)`. */

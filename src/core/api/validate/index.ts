@@ -9,7 +9,8 @@ import { checkMetadata, checkNode, checkSecret } from './core-objects.js';
 import { packageCrds, type CrdInfo } from './crds.js';
 import { objectLabel, type ValidationError } from './errors.js';
 import { nsName } from './issue.js';
-import { toValidationErrors, validateAgainstCrd, type FieldProblem } from './schema.js';
+import type { FieldProblem } from './errors.js';
+import { toValidationErrors, validateAgainstCrd } from './schema.js';
 import { checkRealServers } from './semantic-rs.js';
 import { checkVirtualServices } from './semantic-vs.js';
 

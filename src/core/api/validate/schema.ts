@@ -5,16 +5,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { evaluateCelRules } from './cel.js';
 import type { CrdInfo, SchemaNode } from './crds.js';
-import { joinPath, valueAt, type ValidationError } from './errors.js';
+import { joinPath, valueAt, type FieldProblem, type PathSegment, type ValidationError } from './errors.js';
 
-export type PathSegment = string | number;
-
-/** A problem at a path inside one object, before it is labelled with the object and file. */
-export interface FieldProblem {
-  path: PathSegment[];
-  value: unknown;
-  message: string;
-}
 
 /**
  * The schema as ajv should see it: without the x-kubernetes-* keywords (ajv's strict mode rejects
