@@ -2,7 +2,7 @@
 // a keepalived.conf that describes the same table. (Their timings are never tested.)
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManifestDir } from '../src/core/api/load.js';
+import { loadManifestDir } from '../src/io/manifest-dir.js';
 import { validateObjects } from '../src/core/api/validate/index.js';
 import { plan } from '../src/core/plan/plan.js';
 import { fleet, fleetVip } from './fleet.js';

@@ -10,7 +10,7 @@
 //   meta.json                               which service to watch
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadManifestDir } from '../../src/core/api/load.js';
+import { loadManifestDir } from '../../src/io/manifest-dir.js';
 import type { LVSNodeSpec } from '../../src/core/api/objects.js';
 import { validateObjects } from '../../src/core/api/validate/index.js';
 import { tableFromPlan } from '../../src/core/ipvs/from-plan.js';

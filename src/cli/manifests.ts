@@ -1,5 +1,5 @@
 // Loading and validating a manifests directory: the shared first step of validate, plan and render.
-import { loadManifestDir } from '../core/api/load.js';
+import { loadManifestDir } from '../io/manifest-dir.js';
 import type { ObjectSet } from '../core/api/objects.js';
 import { formatError, type ValidationError } from '../core/api/validate/errors.js';
 import { validateObjects } from '../core/api/validate/index.js';

@@ -1,7 +1,5 @@
-// Reads Kubernetes manifests (multi-document YAML or JSON) into objects for local mode and the CLI,
+// Parses Kubernetes manifests (multi-document YAML or JSON) into objects for local mode and the CLI,
 // remembering where each object came from so that messages can name the file.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { API_VERSION, type ManifestObject } from './objects.js';
 import { objectLabel, type ValidationError } from './validate/errors.js';
@@ -124,15 +122,4 @@ function addDocument(
   }
   sources.set(record, source);
   objects.push(record as unknown as ManifestObject);
-}
-
-/** Reads every *.yaml, *.yml and *.json file of `dir` (not its subdirectories), sorted by name. */
-export function loadManifestDir(dir: string): { objects: ManifestObject[]; errors: ValidationError[] } {
-  const names = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(ya?ml|json)$/i.test(e.name))
-    .map((e) => e.name)
-    .sort();
-  return loadManifestsFromTexts(
-    names.map((name) => ({ path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') })),
-  );
 }

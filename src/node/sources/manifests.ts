@@ -2,7 +2,8 @@
 // node; or, when the directory holds the node's LVSNode, that LVSNode's spec as it is. Nothing is lost to bad input: an object that turns invalid, or whose file stops parsing,
 // is replaced by its last valid version, so the data plane keeps its last good state while the
 // errors are reported.
-import { loadManifestDir, sourceOf } from '../../core/api/load.js';
+import { sourceOf } from '../../core/api/load.js';
+import { loadManifestDir } from '../../io/manifest-dir.js';
 import { objectRef, type LVSNodeSpec, type ManifestObject } from '../../core/api/objects.js';
 import { formatError } from '../../core/api/validate/errors.js';
 import { validateObjects } from '../../core/api/validate/index.js';

@@ -2,7 +2,7 @@
 // (read, then defaulted by the same schemas the CRDs carry), and LVSNodes as agents report them.
 import { join } from 'node:path';
 import type { LVSNode, LVSNodeSpec, LVSNodeStatus, RealServer, VirtualService } from '../../../src/core/api/objects.js';
-import { loadManifestDir } from '../../../src/core/api/load.js';
+import { loadManifestDir } from '../../../src/io/manifest-dir.js';
 import { validateObjects } from '../../../src/core/api/validate/index.js';
 import type { World } from '../../../src/cluster/world.js';
 

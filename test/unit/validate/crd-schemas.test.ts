@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
-import { loadManifestDir } from '../../../src/core/api/load.js';
+import { loadManifestDir } from '../../../src/io/manifest-dir.js';
 import { formatError, validateObjects } from '../../../src/core/api/validate/index.js';
 import { packageCrds, packageRoot, type SchemaNode } from '../../../src/core/api/validate/crds.js';
 import { schemaForAjv } from '../../../src/core/api/validate/schema.js';

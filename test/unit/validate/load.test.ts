@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadManifestDir, loadManifestsFromTexts, sourceOf } from '../../../src/core/api/load.js';
+import { loadManifestsFromTexts, sourceOf } from '../../../src/core/api/load.js';
+import { loadManifestDir } from '../../../src/io/manifest-dir.js';
 import { formatError, validateObjects } from '../../../src/core/api/validate/index.js';
 
 const VS = `apiVersion: lvs-operator.io/v1alpha1
