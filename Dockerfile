@@ -1,7 +1,7 @@
 # One image for `lvs-operator controller` and `lvs-operator agent`. The build stage runs the same
 # commands as scripts/setup.sh and test/e2e/e2e.sh (npm ci, npm run build, npm run bundle), which
-# .ci/run proves; the runtime stage holds Node.js, the one-file bundle with the CRD schemas beside
-# it, and the agent's tools from Debian (ipvsadm, keepalived, iproute2, kmod for modprobe).
+# .ci/run proves; the runtime stage holds Node.js, the one-file bundle (it carries the CRD
+# schemas), and the agent's tools from Debian (ipvsadm, keepalived, iproute2, kmod for modprobe).
 # The controller runs as a non-root user (the chart's default); the agent's pod runs it as root
 # with NET_ADMIN, NET_RAW and SYS_MODULE only (deploy/helm/lvs-operator/templates/agent.yaml).
 
@@ -11,7 +11,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY crds ./crds
 RUN npm run build && npm run bundle
 
 FROM debian:bookworm-slim
@@ -20,10 +19,7 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends ca-certificates ipvsadm keepalived iproute2 kmod \
   && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
-# The bundle finds the CRD schemas in the nearest directory above it holding crds/ and package.json.
 COPY --from=build /src/dist/lvs-operator.mjs /opt/lvs-operator/lvs-operator.mjs
-COPY --from=build /src/crds /opt/lvs-operator/crds
-COPY --from=build /src/package.json /opt/lvs-operator/package.json
 USER 65532:65532
 EXPOSE 8080 9641
 # /healthz on the metrics port: the controller's (8080) by default, METRICS_PORT=9641 for the agent. (Kubernetes

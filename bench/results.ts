@@ -29,7 +29,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { packageRoot } from '../src/core/api/validate/crds.js';
+import { fileURLToPath } from 'node:url';
 
 export type Better = 'lower' | 'higher';
 
@@ -114,7 +114,7 @@ export function thisMachine(): Machine {
 
 /** bench/results of this checkout (found from the package root, so a bundled copy finds it too). */
 export function resultsDir(): string {
-  return join(packageRoot(), 'bench', 'results');
+  return fileURLToPath(new URL('results', import.meta.url));
 }
 
 /**

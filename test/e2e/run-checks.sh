@@ -12,10 +12,9 @@ export E2E_RUN=${E2E_RUN:-$(mktemp -d /tmp/lvs-e2e.XXXXXX)}
 mkdir -p "$E2E_RUN"
 # Pitfall: loading files over 9p is slow (a node_modules tree took 11-16 s): the agent runs from
 # the single-file esbuild bundle, copied into the VM's tmpfs.
-# A snapshot, so that a rebuild of dist/ during the run changes nothing. The bundle finds the CRDs'
-# schemas in the nearest directory above it that holds crds/ and package.json: they travel along.
+# A snapshot, so that a rebuild of dist/ during the run changes nothing. The bundle carries the
+# CRDs' schemas (src/core/api/generated/crd-documents.ts): it needs nothing beside it.
 cp "$LVS_E2E_BUNDLE" "$E2E_RUN/lvs-operator.mjs"
-cp -r "$here/../../crds" "$here/../../package.json" "$E2E_RUN/"
 . "$here/topology.sh"
 echo "E2E: kernel $(uname -r), node $(node --version), $(ipvsadm --version 2>&1 | head -n 1), $(keepalived --version 2>&1 | head -n 1)"
 start=$(date +%s)

@@ -1,12 +1,13 @@
 // The CRD schemas themselves: documented, structural, self-consistent, and every example passes.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
 import { loadManifestDir } from '../../../src/io/manifest-dir.js';
 import { formatError, validateObjects } from '../../../src/core/api/validate/index.js';
-import { packageCrds, packageRoot, type SchemaNode } from '../../../src/core/api/validate/crds.js';
+import { packageCrds, type SchemaNode } from '../../../src/core/api/validate/crds.js';
 import { schemaForAjv } from '../../../src/core/api/validate/schema.js';
 import { parseFieldPath } from '../../../src/core/api/validate/cel.js';
 
@@ -25,6 +26,7 @@ function valueSchemas(node: SchemaNode, path = ''): Located[] {
 }
 
 const crds = [...packageCrds().values()];
+const packageRoot = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 describe.each(crds.map((crd) => [crd.kind, crd] as const))('CRD %s', (_kind, crd) => {
   const nodes = valueSchemas(crd.schema);
@@ -86,11 +88,11 @@ function exampleDirs(dir: string): string[] {
 }
 
 describe('examples/', () => {
-  const dirs = exampleDirs(join(packageRoot(), 'examples'));
+  const dirs = exampleDirs(join(packageRoot, 'examples'));
 
   it('is not empty', () => expect(dirs.length).toBeGreaterThan(0));
 
-  it.each(dirs.map((d) => [d.slice(packageRoot().length + 1), d]))('%s validates with no errors', (_name, dir) => {
+  it.each(dirs.map((d) => [d.slice(packageRoot.length + 1), d]))('%s validates with no errors', (_name, dir) => {
     const loaded = loadManifestDir(dir);
     const { valid, errors } = validateObjects(loaded.objects);
     const all = [...loaded.errors, ...errors];

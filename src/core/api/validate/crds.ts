@@ -1,8 +1,7 @@
-// The CRDs in crds/ are the one source of truth for what a valid object is; this reads them once.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+// The CRDs in crds/ are the one source of truth for what a valid object is. `npm run gen` carries
+// them into generated/crd-documents.ts (checked for drift in CI), so validation reads no files: the
+// core stays pure and the one-file bundle needs nothing beside it.
+import { CRD_DOCUMENTS } from '../generated/crd-documents.js';
 
 /** The parts of a JSON schema node (openAPIV3Schema) that validation walks. */
 export interface SchemaNode {
@@ -36,49 +35,33 @@ export interface CrdInfo {
   file: string;
 }
 
-/**
- * The package root: the nearest ancestor of this module holding crds/ and package.json. Walking up
- * (instead of a fixed '../../..') works from src/ under vitest, from dist/ after tsc, and from a
- * bundled dist/cli.js alike.
- */
-export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'crds')) && existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no crds/ directory above ${from}`);
-  }
+interface CrdDocument {
+  spec: {
+    group: string;
+    scope: string;
+    names: { kind: string };
+    versions: { name: string; storage: boolean; schema: { openAPIV3Schema: SchemaNode } }[];
+  };
 }
 
-/** Reads every CRD in `dir` (default: the package's crds/), keyed by kind. */
-export function readCrds(dir: string = join(packageRoot(), 'crds')): Map<string, CrdInfo> {
-  const crds = new Map<string, CrdInfo>();
-  for (const name of readdirSync(dir).sort()) {
-    if (!/\.ya?ml$/.test(name)) continue;
-    const file = join(dir, name);
-    const crd = parse(readFileSync(file, 'utf8')) as {
-      spec: {
-        group: string;
-        scope: string;
-        names: { kind: string };
-        versions: { name: string; storage: boolean; schema: { openAPIV3Schema: SchemaNode } }[];
-      };
-    };
-    const version = crd.spec.versions.find((v) => v.storage);
-    if (!version) throw new Error(`${file}: no storage version`);
-    crds.set(crd.spec.names.kind, {
-      kind: crd.spec.names.kind,
-      apiVersion: `${crd.spec.group}/${version.name}`,
-      namespaced: crd.spec.scope === 'Namespaced',
-      schema: version.schema.openAPIV3Schema,
-      file,
-    });
-  }
-  return crds;
+/** What validation needs of one CRD: its kind, storage version, scope and schema. */
+export function crdInfo(file: string, document: unknown): CrdInfo {
+  const crd = document as CrdDocument;
+  const version = crd.spec.versions.find((v) => v.storage);
+  if (!version) throw new Error(`${file}: no storage version`);
+  return {
+    kind: crd.spec.names.kind,
+    apiVersion: `${crd.spec.group}/${version.name}`,
+    namespaced: crd.spec.scope === 'Namespaced',
+    schema: version.schema.openAPIV3Schema,
+    file,
+  };
 }
 
 let cached: Map<string, CrdInfo> | undefined;
 
-/** The package's CRDs, read on first use. */
+/** The package's CRDs, keyed by kind. */
 export function packageCrds(): Map<string, CrdInfo> {
-  cached ??= readCrds();
+  cached ??= new Map(CRD_DOCUMENTS.map(({ file, crd }) => [crdInfo(file, crd).kind, crdInfo(file, crd)]));
   return cached;
 }

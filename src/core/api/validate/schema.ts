@@ -7,7 +7,6 @@ import { evaluateCelRules } from './cel.js';
 import type { CrdInfo, SchemaNode } from './crds.js';
 import { joinPath, valueAt, type FieldProblem, type PathSegment, type ValidationError } from './errors.js';
 
-
 /**
  * The schema as ajv should see it: without the x-kubernetes-* keywords (ajv's strict mode rejects
  * unknown keywords; CEL rules are evaluated separately), and with `additionalProperties: false`
