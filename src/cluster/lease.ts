@@ -72,6 +72,10 @@ export class LeaderElector {
   private readonly durationS: number;
   /** The Lease record as last read, and when (this clock) it was first seen so. */
   private observed: { record: string; since: number } | undefined;
+  /** The round in flight, which release() waits for. */
+  private inFlight: Promise<void> | undefined;
+  /** How this candidate last took the Lease: logged, so a handover can be told from an expiry. */
+  private acquiredFrom: 'created' | 'released' | 'expired' | undefined;
 
   constructor(private readonly o: LeaderElectorOptions) {
     this.durationS = o.leaseDurationSeconds ?? 15;
@@ -85,37 +89,58 @@ export class LeaderElector {
   run(callbacks: { onStart: () => void; onStop: () => void }): void {
     const tick = async () => {
       if (this.stopped) return;
-      const ok = await this.tryAcquireOrRenew().catch((error: unknown) => {
-        this.o.log?.('lease update failed', { lease: this.o.name, error: String((error as Error).message) });
-        return false;
-      });
-      if (this.stopped) return;
-      if (ok && !this.leading) {
-        this.leading = true;
-        this.o.log?.('leading', { lease: this.o.name, identity: this.o.identity });
-        callbacks.onStart();
-      } else if (!ok && this.leading && this.now() - this.lastRenew > (this.o.renewDeadlineMs ?? 10_000)) {
-        this.leading = false;
-        this.o.log?.('leadership lost', { lease: this.o.name, identity: this.o.identity });
-        callbacks.onStop();
-      }
-      this.timer = setTimeout(() => void tick(), this.o.retryPeriodMs ?? 2_000);
+      this.inFlight = this.round(callbacks);
+      await this.inFlight;
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.o.retryPeriodMs ?? 2_000);
     };
     void tick();
   }
 
-  /** Stops trying; a leader gives the Lease up so that another replica need not wait for it to expire. */
+  private async round(callbacks: { onStart: () => void; onStop: () => void }): Promise<void> {
+    const ok = await this.tryAcquireOrRenew().catch((error: unknown) => {
+      this.o.log?.('lease update failed', { lease: this.o.name, error: String((error as Error).message) });
+      return false;
+    });
+    const wasLeading = this.leading;
+    // A round that won while release() waited for it still holds the Lease: release() gives it back.
+    if (ok) this.leading = true;
+    if (this.stopped) return;
+    if (ok && !wasLeading) {
+      this.o.log?.('leading', { lease: this.o.name, identity: this.o.identity, from: this.acquiredFrom });
+      callbacks.onStart();
+    } else if (!ok && this.leading && this.now() - this.lastRenew > (this.o.renewDeadlineMs ?? 10_000)) {
+      this.leading = false;
+      this.o.log?.('leadership lost', { lease: this.o.name, identity: this.o.identity });
+      callbacks.onStop();
+    }
+  }
+
+  /**
+   * Stops trying; a leader gives the Lease up so that another replica need not wait for it to
+   * expire. It first waits for a round in flight: a renewal landing between this read and this
+   * write would make the release a 409 Conflict, and the Lease would then be held until it expired
+   * (seen as a 16 s handover under load). A conflict from anything else is retried on a fresh read.
+   */
   async release(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.inFlight;
     if (!this.leading) return;
     this.leading = false;
-    const lease = await this.read();
-    if (lease?.spec?.holderIdentity !== this.o.identity) return;
-    await this.write({
-      ...lease,
-      spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now()) },
-    });
+    for (let attempt = 1; ; attempt++) {
+      const lease = await this.read();
+      if (lease?.spec?.holderIdentity !== this.o.identity) return;
+      try {
+        await this.write({
+          ...lease,
+          spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now()) },
+        });
+        this.o.log?.('lease released', { lease: this.o.name, identity: this.o.identity });
+        return;
+      } catch (error) {
+        if (!isConflict(error) || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** One round: true when this candidate holds the Lease afterwards. */
@@ -139,12 +164,14 @@ export class LeaderElector {
           if (error instanceof ApiError && error.statusCode === 409) return undefined;
           throw error;
         });
+      this.acquiredFrom = 'created';
       return this.confirm(now);
     }
     const record = recordOf(lease.spec);
     if (this.observed?.record !== record) this.observed = { record, since: now };
     const decision = leaseDecision(lease.spec, this.o.identity, now, this.observed.since);
     if (decision === 'wait') return false;
+    if (decision === 'acquire') this.acquiredFrom = lease.spec?.holderIdentity ? 'expired' : 'released';
     const spec =
       decision === 'renew'
         ? {

@@ -51,7 +51,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): Runnin
     }
   });
   child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the last lines (a stop's 'lease released') may still be in the pipe at exit.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
     child,
     lines,

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { LeaderElector, leaseDecision, microTime, type LeaseSpec } from '../../../src/cluster/lease.js';
+import { ApiError, type KubeClient, type RequestSpec } from '../../../src/kube/client.js';
 import { SERVER, testClient, useNock } from './kube-client.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
@@ -247,6 +248,33 @@ describe('LeaderElector against the API server', () => {
     expect(written?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(NOW) });
     // and the next candidate may take it at once
     expect(leaseDecision(written?.spec, 'other', NOW, NOW)).toBe('acquire');
+  });
+
+  it('release() during a renewal in flight still hands the Lease back (no 409 from its own renewal)', async () => {
+    // A Lease as the API server keeps it: a write must carry the resourceVersion it read, and takes
+    // 100 ms, so release() is called while a renewal is on the wire.
+    const server = {
+      rv: 1,
+      spec: { holderIdentity: 'me', acquireTime: ago(60), renewTime: ago(1), leaseDurationSeconds: 15 } as LeaseSpec,
+    };
+    const events: string[] = [];
+    const request = async (spec: RequestSpec): Promise<unknown> => {
+      if (spec.method === 'GET') return lease(server.spec, String(server.rv));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const sent = spec.body as ReturnType<typeof lease>;
+      if (sent.metadata.resourceVersion !== String(server.rv)) throw new ApiError(409, 'Conflict', conflict.message);
+      server.rv += 1;
+      server.spec = sent.spec;
+      events.push(sent.spec.holderIdentity === '' ? 'released' : 'renewed');
+      return lease(server.spec, String(server.rv));
+    };
+    const client = { request } as unknown as KubeClient;
+    const me = elector('me', { client, retryPeriodMs: 1, log: (event) => events.push(event) });
+    await new Promise<void>((resolve) => me.run({ onStart: resolve, onStop: () => {} }));
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the second renewal is in flight
+    await me.release();
+    expect(server.spec.holderIdentity).toBe('');
+    expect(events.slice(-3)).toEqual(['renewed', 'released', 'lease released']);
   });
 
   it('release() writes nothing when this candidate does not lead', async () => {
