@@ -3,7 +3,7 @@
 # envtest-style tests (test/envtest), the way controller-runtime's envtest finds them:
 #   - KUBEBUILDER_ASSETS, if it is set and holds all three (e.g. from `setup-envtest use`);
 #   - otherwise they are built from their Go modules into
-#     ${XDG_CACHE_HOME:-$HOME/.cache}/lvs-operator/envtest/<k8s-version>/ (skipped when already there).
+#     ${LVS_CACHE:-~/.cache/lvs-operator}/envtest/<k8s-version>/ (skipped when already there).
 # Progress goes to stderr. Needs Go >= the go line of the modules (1.26.0 for k8s v1.37 and etcd v3.7).
 # ENVTEST_K8S_VERSION and ENVTEST_ETCD_VERSION override the pinned versions.
 set -euo pipefail
@@ -22,7 +22,7 @@ if [ -n "${KUBEBUILDER_ASSETS:-}" ] && has_all "$KUBEBUILDER_ASSETS"; then
   exit 0
 fi
 
-out="${XDG_CACHE_HOME:-$HOME/.cache}/lvs-operator/envtest/$k8s_version"
+out="${LVS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lvs-operator}/envtest/$k8s_version"
 stamp="$out/.built-etcd-$etcd_version"
 mkdir -p "$out"
 # One builder at a time (parallel test workers, two shells); the others wait and then skip.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints (last line of stdout) the path of a helm binary for the chart's tests: `helm` on PATH when
 # it is v3 or v4, otherwise helm v3 built from its Go module (helm.sh/helm/v3) into
-# ${XDG_CACHE_HOME:-$HOME/.cache}/lvs-operator/helm/<version>/ (once; a few minutes on 2 cores).
+# ${LVS_CACHE:-~/.cache/lvs-operator}/helm/<version>/ (once; a few minutes on 2 cores).
 # HELM_VERSION overrides the pinned version. Progress goes to stderr.
 set -euo pipefail
 version=${HELM_VERSION:-v3.22.0}
@@ -9,7 +9,7 @@ if command -v helm >/dev/null && helm version --short 2>/dev/null | grep -qE '^v
   command -v helm
   exit 0
 fi
-out="${XDG_CACHE_HOME:-$HOME/.cache}/lvs-operator/helm/$version"
+out="${LVS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lvs-operator}/helm/$version"
 mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9
