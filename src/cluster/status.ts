@@ -1,6 +1,12 @@
 // VirtualService and RealServer status, rebuilt from the world on every pass: the plan says which
 // nodes should hold what, and each node's LVSNode says what its agent applied and sees. Pure.
-import { objectRef, type LVSNode, type LVSNodeSpec, type RealServer, type VirtualService } from '../core/api/objects.js';
+import {
+  objectRef,
+  type LVSNode,
+  type LVSNodeSpec,
+  type RealServer,
+  type VirtualService,
+} from '../core/api/objects.js';
 import type { VirtualServiceStatus } from '../core/api/generated/virtualservice.js';
 import type { RealServerStatus } from '../core/api/generated/realserver.js';
 
@@ -9,8 +15,7 @@ import { serviceKey } from '../core/ipvs/model.js';
 import { mergeConditions, condition, type ConditionInput } from './conditions.js';
 import { applied, labelOf, specHolds, type Desired, type ObjectProblems } from './desired.js';
 import { stableJson } from '../core/api/stable-json.js';
-
-type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'UNKNOWN';
+import type { VrrpState } from '../core/vrrp.js';
 
 /** One node's side: what it should hold, what its LVSNode says, and whether the two agree. */
 export interface NodeView {

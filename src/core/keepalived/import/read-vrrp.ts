@@ -1,6 +1,7 @@
 // One vrrp_instance block -> what lvs-operator needs of it, with keepalived's defaults and its
 // start-up corrections applied, so that the result describes what keepalived actually ran.
 import { INTERFACE_ANNOTATION } from '../../api/objects.js';
+import { isValidInterfaceName, VRRP_PASSWORD_MAX_LENGTH } from '../../vrrp.js';
 import type { Problems, SourceLocation } from './errors.js';
 import type { ConfigNode } from './parser.js';
 import { argsOf, blockOf, forEachMapped, once, readAddress, readInteger, readSeconds } from './statements.js';
@@ -25,8 +26,6 @@ export interface VrrpInstanceConf {
 
 /** keepalived's defaults, which differ from lvs-operator's (version 3, 0.1 s adverts). */
 export const KEEPALIVED_VRRP_DEFAULTS = { priority: 100, version: 2, advertInterval: 1, preemptDelay: 0 } as const;
-/** The CRD's pattern for spec.directors.interface (a Linux interface name). */
-const INTERFACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/;
 
 export function readVrrpInstance(
   node: ConfigNode,
@@ -69,7 +68,7 @@ export function readVrrpInstance(
       }
       case 'interface':
         if (!argsOf(child, problems, 1)) return;
-        if (INTERFACE_NAME.test(value)) conf.interface = value;
+        if (isValidInterfaceName(value)) conf.interface = value;
         else problems.error(child, `interface ${JSON.stringify(value)} is not a valid interface name`);
         return;
       case 'virtual_router_id':
@@ -194,10 +193,10 @@ function readAuthentication(node: ConfigNode, problems: Problems): string | unde
     problems.error(node, 'authentication has no auth_pass');
     return undefined;
   }
-  if (password.length > 8)
+  if (password.length > VRRP_PASSWORD_MAX_LENGTH)
     problems.warn(
       node,
-      'auth_pass is longer than 8 characters: keepalived used only the first 8, and so will lvs-operator',
+      `auth_pass is longer than ${VRRP_PASSWORD_MAX_LENGTH} characters: keepalived used only the first ${VRRP_PASSWORD_MAX_LENGTH}, and so will lvs-operator`,
     );
   return password;
 }
