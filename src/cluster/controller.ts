@@ -24,7 +24,6 @@ import {
   LVS_NODES,
   NODES,
   REAL_SERVERS,
-  SECRETS,
   VIRTUAL_SERVICES,
   resourcePath,
   type Resource,
@@ -37,6 +36,7 @@ import { stableJson } from '../core/api/stable-json.js';
 import { nodeViews, realServerStatus, virtualServiceStatus, type NodeView } from './status.js';
 import { FINALIZER, isDeleting, type World } from './world.js';
 import { nodesHolding } from './finalizer.js';
+import { coalesced, readReferencedSecrets } from './secrets.js';
 
 export const FIELD_MANAGER = 'lvs-operator-controller';
 
@@ -79,8 +79,11 @@ export class Controller {
   /** Nothing is planned before every informer has listed and the Secrets are read: a plan made
    * from a partial cache (LVSNodes but no Nodes yet) would delete what it cannot see. */
   private started = false;
-  private secretRefresh: Promise<void> | undefined;
-  private secretRefreshAgain = false;
+  /** Reads the Secrets again, then reconciles everything; calls made meanwhile make one more read. */
+  private readonly refreshSecretsSoon = coalesced(
+    () => this.refreshSecrets(),
+    () => this.enqueueAll(),
+  );
   /** Writes made, by kind of write: tests and metrics read them. */
   readonly writes = { lvsNodeApply: 0, lvsNodeDelete: 0, status: 0, finalizer: 0, event: 0 };
 
@@ -382,44 +385,10 @@ export class Controller {
     this.o.log('event', { object: `${resource.kind} ${objectRef(object)}`, ...event });
   }
 
-  /** Reads the Secrets again, then reconciles everything; calls made meanwhile make one more read. */
-  private async refreshSecretsSoon(): Promise<void> {
-    if (this.secretRefresh) {
-      this.secretRefreshAgain = true;
-      return this.secretRefresh;
-    }
-    this.secretRefresh = (async () => {
-      do {
-        this.secretRefreshAgain = false;
-        await this.refreshSecrets();
-      } while (this.secretRefreshAgain);
-      this.secretRefresh = undefined;
-      this.enqueueAll();
-    })();
-    return this.secretRefresh;
-  }
-
-  /** Reads the Secrets the VirtualServices reference (by name: get is all the controller may do). */
+  /** Reads the Secrets the VirtualServices reference; a change makes a new plan. */
   private async refreshSecrets(): Promise<void> {
-    const wanted = new Map<string, { namespace: string; name: string }>();
-    for (const vs of this.informers.virtualServices.list()) {
-      const name = vs.spec?.vrrp?.authSecretRef?.name;
-      const namespace = vs.metadata.namespace ?? 'default';
-      if (name) wanted.set(`${namespace}/${name}`, { namespace, name });
-    }
-    const next = new Map<string, Secret>();
-    for (const [key, ref] of wanted) {
-      try {
-        const secret = await this.o.client.request<Secret>({ method: 'GET', path: resourcePath(SECRETS, ref) });
-        next.set(key, { ...secret, apiVersion: 'v1', kind: 'Secret' });
-      } catch (error) {
-        if (!isNotFound(error)) {
-          this.o.log('secret not read', { secret: key, error: String((error as Error).message) });
-          const kept = this.secrets.get(key);
-          if (kept) next.set(key, kept);
-        }
-      }
-    }
+    const virtualServices = this.informers.virtualServices.list();
+    const next = await readReferencedSecrets(this.o.client, this.o.log, virtualServices, this.secrets);
     if (stableJson([...next]) !== stableJson([...this.secrets])) {
       this.secrets = next;
       this.version += 1;

@@ -2,6 +2,7 @@
 // added twice; a key being processed that is added again runs once more afterwards (never two
 // at once); a key whose handler fails comes back after an exponential backoff (base doubling to
 // max), and its backoff is forgotten once it succeeds.
+import { backoffDelay } from '../core/backoff.js';
 export interface WorkQueueOptions {
   handle: (key: string) => Promise<void>;
   baseDelayMs?: number;
@@ -41,7 +42,7 @@ export class WorkQueue {
   private addRateLimited(key: string): number {
     const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
-    const delay = Math.min((this.o.baseDelayMs ?? 5) * 2 ** (failures - 1), this.o.maxDelayMs ?? 60_000);
+    const delay = backoffDelay(failures, { base: this.o.baseDelayMs ?? 5, max: this.o.maxDelayMs ?? 60_000 });
     clearTimeout(this.timers.get(key));
     this.timers.set(
       key,

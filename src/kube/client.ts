@@ -32,7 +32,6 @@ export class ApiError extends Error {
 
 export const isNotFound = (e: unknown) => e instanceof ApiError && e.statusCode === 404;
 export const isConflict = (e: unknown) => e instanceof ApiError && e.statusCode === 409;
-export const isGone = (e: unknown) => e instanceof ApiError && e.statusCode === 410;
 
 export const PATCH_MERGE = 'application/merge-patch+json';
 export const PATCH_APPLY = 'application/apply-patch+yaml';
@@ -40,11 +39,8 @@ export const PATCH_JSON = 'application/json-patch+json';
 
 /** How long a plain request may take; watches have their own watchdog (watch.ts). */
 const REQUEST_TIMEOUT_MS = 15_000;
-/** Credentials are re-read this often: a projected ServiceAccount token is rotated on disk. */
-const CREDENTIALS_TTL_MS = 60_000;
 
 export class KubeClient {
-  private options: { at: number; value: Promise<RequestOptions> } | undefined;
   readonly server: URL;
 
   constructor(readonly config: KubeConfig) {
@@ -116,19 +112,16 @@ export class KubeClient {
     });
   }
 
-  private credentials(): Promise<RequestOptions> {
-    const now = Date.now();
-    if (!this.options || now - this.options.at > CREDENTIALS_TTL_MS) {
-      const value = (async () => {
-        const options: RequestOptions & { headers: Record<string, string> } = { headers: {} };
-        await this.config.applyToHTTPSOptions(options);
-        return options;
-      })();
-      this.options = { at: now, value };
-      // A failure (a token file not yet there) is not cached.
-      value.catch(() => (this.options = undefined));
-    }
-    return this.options.value;
+  /**
+   * The TLS options, the https.Agent and the Authorization header, from client-node for every
+   * request: it keeps one Agent per cluster and user, and its FileAuth re-reads a projected
+   * ServiceAccount token (rotated on disk) once its copy is 60 s old. A failure (a token file not
+   * there yet) fails only this request.
+   */
+  private async credentials(): Promise<RequestOptions> {
+    const options: RequestOptions & { headers: Record<string, string> } = { headers: {} };
+    await this.config.applyToHTTPSOptions(options);
+    return options;
   }
 }
 

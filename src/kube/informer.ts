@@ -4,6 +4,7 @@
 // the other way client-node's informers go silent. Here every such error is logged and the
 // informer starts again after a backoff (1 s doubling to 30 s), from the last resourceVersion.
 import { ListWatch, type KubernetesObject } from '@kubernetes/client-node';
+import { backoffDelay } from '../core/backoff.js';
 import type { KubeClient } from './client.js';
 import { resourcePath, type Resource } from './resources.js';
 import { StreamWatch } from './watch.js';
@@ -32,7 +33,8 @@ export class Informer<T extends ApiObject> {
   private readonly listeners: ((object: T | undefined) => void)[] = [];
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
-  private delayMs = 0;
+  /** Failures since the last list or event that worked. */
+  private failures = 0;
   private listedOnce!: () => void;
   /** Resolves after the first successful list has filled the cache. */
   readonly synced = new Promise<void>((resolve) => (this.listedOnce = resolve));
@@ -54,7 +56,7 @@ export class Informer<T extends ApiObject> {
       // Items of a list carry no kind; the planner's validation wants it.
       for (const item of result.items) Object.assign(item, { apiVersion: resource.apiVersion, kind: resource.kind });
       this.lists += 1;
-      this.delayMs = 0;
+      this.failures = 0;
       // ListWatch fills its cache right after this promise resolves; tell listeners after that.
       setImmediate(() => {
         this.listedOnce();
@@ -77,7 +79,7 @@ export class Informer<T extends ApiObject> {
     for (const verb of ['add', 'update', 'delete'] as const)
       this.listWatch.on(verb, (o) => {
         // A watch that delivers is a working one: the next failure starts the backoff afresh.
-        this.delayMs = 0;
+        this.failures = 0;
         this.notify(o as unknown as T);
       });
     this.listWatch.on('error', (err: unknown) => this.restart(err));
@@ -115,16 +117,16 @@ export class Informer<T extends ApiObject> {
 
   private restart(err: unknown): void {
     if (this.stopped) return;
-    const backoff = this.options.backoffMs ?? { base: 1000, max: 30_000 };
-    this.delayMs = this.delayMs ? Math.min(this.delayMs * 2, backoff.max) : backoff.base;
+    this.failures += 1;
+    const delayMs = backoffDelay(this.failures, this.options.backoffMs ?? { base: 1000, max: 30_000 });
     this.options.log?.('watch failed, starting again', {
       resource: this.resource.plural,
       error: String((err as Error)?.message ?? err),
-      retryInMs: this.delayMs,
+      retryInMs: delayMs,
     });
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       if (!this.stopped) void this.listWatch.start().catch((e: unknown) => this.restart(e));
-    }, this.delayMs);
+    }, delayMs);
   }
 }

@@ -1,9 +1,22 @@
-// A watch stream for client-node's ListWatch, over KubeClient, with a watchdog. client-node's own
-// informers are known to stop silently: a watch whose connection is cut without a FIN (a NAT
-// timeout, an apiserver behind a dead load balancer) never ends, and the cache goes stale for
-// good. Here a watch that has said nothing (no event, no bookmark) for `quietMs` is treated as
-// expired: it is aborted with a 410, which makes ListWatch list again from scratch, so whatever was
-// missed, deletions included, comes back as events.
+// A watch stream for client-node's ListWatch, over KubeClient, with a watchdog: a watch that has
+// said nothing (no event, no bookmark) for `quietMs` is taken for a connection cut without a FIN
+// (a NAT timeout, an apiserver behind a dead load balancer) and aborted with a 410, which makes
+// ListWatch list again from scratch, so whatever was missed, deletions included, comes back.
+//
+// client-node 2.x's own Watch now has an inactivity timeout too (30 s, fixed), after which
+// ListWatch watches again from the last resourceVersion. It is not used because:
+// - ListWatch asks for no bookmarks, so on a quiet resource its Watch would be cut and reopened
+//   every 30 s; this one asks for bookmarks and a server-side timeoutSeconds, and its limit is the
+//   controller's --watch-quiet-seconds (client-node's is private);
+// - ListWatch.stop() aborts only a watch it already holds: one whose request is on its way, or one
+//   opened after a list or a reconnect delay in progress, lives on. close() ends those too;
+// - ListWatch aborts the watch it holds when it stops and when it moves on; client-node's Watch
+//   reports the abort of a running watch back through done() as an error (an AbortError). Here an
+//   abort from outside ends the watch without a report (hence the patched controller.abort);
+// - lists and watches go through the one KubeClient (node:https, its credentials, ApiError with
+//   the apiserver's Status message) rather than a second HTTP stack (undici).
+// What neither does is start again after an error ListWatch gives up on (a 500, a 403, a refused
+// connection): informer.ts does (test/unit/kube/listwatch-errors.test.ts).
 import { createInterface } from 'node:readline';
 import { Watch } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';

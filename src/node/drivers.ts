@@ -3,8 +3,7 @@
 import type { AddressPlan, LVSNodeSpec, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
 import type { IpvsTable } from '../core/ipvs/model.js';
 import type { IpvsConvergeResult } from './dataplane/ipvs.js';
-
-export type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'UNKNOWN';
+import type { VrrpState } from '../core/vrrp.js';
 
 export interface VrrpDriver {
   ensure(spec: LVSNodeSpec): Promise<{ action: string; error?: string }>;

@@ -4,7 +4,8 @@
 // happen. IPVS figures cover the services the agent owns, never the others (kube-proxy's, a
 // user's), and are read only while it owns some: a real server never runs ipvsadm for this.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { AgentDrivers, VrrpState } from './drivers.js';
+import type { AgentDrivers } from './drivers.js';
+import { VRRP_STATES, type VrrpState } from '../core/vrrp.js';
 import type { HealthTracker } from './health.js';
 import type { AgentState } from './state.js';
 import type { DestinationHealth } from '../core/api/objects.js';
@@ -21,8 +22,6 @@ import {
   type DestinationStats,
 } from '../core/ipvs/list-format.js';
 import { canonicalServiceKey } from '../core/ipvs/model.js';
-
-export const VRRP_STATES: readonly VrrpState[] = ['MASTER', 'BACKUP', 'FAULT', 'STOP', 'UNKNOWN'];
 
 /** Where the scrape-time metrics come from; read at every scrape. */
 export interface AgentMetricSources {

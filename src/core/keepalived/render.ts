@@ -1,6 +1,7 @@
 // A node's keepalived.conf for VRRP only: keepalived moves the VIPs, the agent programs IPVS
 // itself, so there is never a virtual_server block here. Pure.
 import type { LVSNodeSpec, VrrpInstancePlan } from '../api/objects.js';
+import { INTERFACE_NAME, VRRP_PASSWORD } from '../vrrp.js';
 
 export interface KeepalivedRenderOptions {
   /** router_id in global_defs: the node name. */
@@ -17,11 +18,8 @@ const INDENT = '    ';
 
 // Everything interpolated into the config is checked again here, whatever validated it before:
 // a newline or brace in a value would let it write keepalived configuration of its own.
-const INTERFACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/;
 const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const ADDRESS = /^[0-9a-fA-F.:]{2,45}$/;
-/** keepalived's tokenizer splits on blanks and treats # and ! as comments; quotes and braces are syntax. */
-export const VRRP_PASSWORD = /^[^\s#!{}"']{1,8}$/;
 
 function checked(value: string, pattern: RegExp, what: string): string {
   if (!pattern.test(value))

@@ -22,7 +22,7 @@ import type { PlanProblem } from './problems.js';
 import { directRoutingRealServerSysctls, directorSysctls, TUNNEL_DEVICE, tunnelRealServerSysctls } from './sysctls.js';
 import { allocateVrids } from './vrid.js';
 import { directorPriorities, groupByVip, initialMaster, type VrrpGroup } from './vrrp-groups.js';
-import { VRRP_PASSWORD } from '../keepalived/render.js';
+import { usableVrrpPassword } from '../vrrp.js';
 import { secretValue } from '../api/validate/core-objects.js';
 
 export interface PlanResult {
@@ -43,9 +43,6 @@ interface NodeDraft {
   /** VRIDs of this node's instances whose VirtualServices want connection sync. */
   syncVrids: number[];
 }
-
-/** VRRP PASS authentication carries at most 8 characters; keepalived truncates, so do we. */
-const VRRP_PASSWORD_LENGTH = 8;
 
 export function plan(objects: ObjectSet, previousAllocations: ReadonlyMap<string, number> = new Map()): PlanResult {
   const problems: PlanProblem[] = [];
@@ -151,8 +148,8 @@ function vrrpInstanceBase(
       });
       return undefined;
     }
-    const truncated = password.slice(0, VRRP_PASSWORD_LENGTH);
-    if (!VRRP_PASSWORD.test(truncated)) {
+    const usable = usableVrrpPassword(password);
+    if (usable === undefined) {
       problems.push({
         object: `VirtualService ${objectRef(leader)}`,
         field: `spec.vrrp.authSecretRef (Secret ${vrrp.authSecretRef.name}, key ${vrrp.authSecretRef.key ?? 'password'})`,
@@ -161,7 +158,7 @@ function vrrpInstanceBase(
       });
       return undefined;
     }
-    base.authPassword = truncated;
+    base.authPassword = usable;
   }
   return base;
 }

@@ -5,8 +5,9 @@ import { isIPv4 } from 'node:net';
 export function directorSysctls(forwarding: string, vip: string, iface: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (forwarding === 'NAT') {
-    // Replies from NAT real servers are routed back through the director. We never set
-    // ip_forward to 0 for DR as the seed does: on a Kubernetes node that would break pod traffic.
+    // Replies from NAT real servers are routed back through the director. For DR and TUN it is
+    // left alone rather than set to 0 (which a stand-alone DR director may do): on a Kubernetes
+    // node that would break pod traffic.
     out.set(isIPv4(vip) ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding', '1');
   } else {
     // DR/TUN: the director receives the client's packet and re-sends it on the same segment;
@@ -28,7 +29,8 @@ export function directorSysctls(forwarding: string, vip: string, iface: string |
 /**
  * DR real server: the VIP sits on lo, so the node must neither answer ARP for it (arp_ignore 1:
  * only for addresses of the receiving interface) nor use it as an ARP source (arp_announce 2),
- * or clients would bypass the director. The seed sets all, default and lo.
+ * or clients would bypass the director. Set on all, default and lo: the kernel takes the larger
+ * of `all` and the device's value, and `default` covers devices created later.
  */
 export function directRoutingRealServerSysctls(): Map<string, string> {
   const out = new Map<string, string>();

@@ -34,7 +34,8 @@ export const PRIORITY_BY_ORDER_STEP = 10;
 
 /**
  * VRRP priority per director: the explicit one from spec.vrrp.priorities, else by the order of
- * the directors' names (100, 90, 80 ... never below 1), as the seed gives lvs01 100 and lvs02 90.
+ * the directors' names (100, 90, 80 ... never below 1), so that the default keepalived setup
+ * with two directors comes out as lvs01 at 100 (the master) and lvs02 at 90.
  */
 export function directorPriorities(leader: VirtualService, directors: readonly KubeNode[]): Map<string, number> {
   const explicit = new Map((leader.spec.vrrp?.priorities ?? []).map((p) => [p.node, p.priority]));

@@ -5,12 +5,11 @@
 import { isIP } from 'node:net';
 import type { AddressPlan, TunnelPlan } from '../../core/api/generated/lvsnode.js';
 import { normalizeIp } from '../../core/net/ip.js';
-import { parseIpLinks } from './ip-addr.js';
+import { parseIpAddrJson, type IpLink } from './ip-addr.js';
 import type { RunCommand } from './command.js';
 import { ensureKernelModule } from './modules.js';
+import { isValidInterfaceName } from '../../core/vrrp.js';
 
-/** What the kernel accepts as a device name (IFNAMSIZ 16 with its NUL), without '/' or blanks. */
-const INTERFACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/;
 /** The ipip fallback device: it exists in every network namespace once the ipip module is loaded. */
 const IPIP_FALLBACK_DEVICE = 'tunl0';
 
@@ -28,10 +27,6 @@ export interface AddressConvergence {
   errors: AddressError[];
 }
 
-export function isValidInterfaceName(name: string): boolean {
-  return INTERFACE_NAME.test(name);
-}
-
 /**
  * The address in one spelling (lowercase, compressed IPv6) so that the plan and `ip -j` compare
  * equal; undefined when the device name or the address/prefix is not valid.
@@ -47,9 +42,9 @@ export function canonicalAddress(plan: AddressPlan): AddressPlan | undefined {
   return { interface: plan.interface, address: `${normalizeIp(ip)}/${length}` };
 }
 
-/** `ip -j addr show` as (device, address/prefix) pairs, addresses canonical. */
-export function parseIpAddrJson(text: string): AddressPlan[] {
-  return parseIpLinks(text).flatMap((link) =>
+/** `ip -j addr show`'s links as (device, address/prefix) pairs, addresses canonical. */
+export function addressPlansOf(links: readonly IpLink[]): AddressPlan[] {
+  return links.flatMap((link) =>
     link.addresses.map((a) => ({ interface: link.name, address: `${normalizeIp(a.local)}/${a.prefixlen}` })),
   );
 }
@@ -57,7 +52,7 @@ export function parseIpAddrJson(text: string): AddressPlan[] {
 export async function observeAddresses(run: RunCommand): Promise<AddressPlan[]> {
   const out = await run(['ip', '-j', 'addr', 'show']);
   if (out.code !== 0) throw new Error(`ip -j addr show: exit ${out.code}: ${out.stderr.trim()}`);
-  return parseIpAddrJson(out.stdout);
+  return addressPlansOf(parseIpAddrJson(out.stdout));
 }
 
 const key = (a: AddressPlan) => `${a.interface} ${a.address}`;

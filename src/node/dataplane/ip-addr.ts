@@ -14,7 +14,7 @@ interface IpLinkJson {
   addr_info?: { local?: unknown; prefixlen?: unknown }[];
 }
 
-export function parseIpLinks(text: string): IpLink[] {
+export function parseIpAddrJson(text: string): IpLink[] {
   const parsed: unknown = JSON.parse(text);
   if (!Array.isArray(parsed)) throw new Error('ip -j addr show: expected a JSON array');
   return (parsed as (IpLinkJson | null)[]).flatMap((link) => {

@@ -4,7 +4,8 @@
 // are created directly inside the namespaces, so no interface name touches the host's.
 import { execFileSync } from 'node:child_process';
 import { runCommand } from '../../../src/node/dataplane/command.js';
-import { parseIpAddrJson } from '../../../src/node/dataplane/keepalived/links.js';
+import { linkAddressesOf } from '../../../src/node/dataplane/keepalived/links.js';
+import { parseIpAddrJson } from '../../../src/node/dataplane/ip-addr.js';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -58,7 +59,7 @@ export class Segment {
 export async function holds(ns: string, address: string): Promise<boolean> {
   const out = await runCommand(['ip', '-n', ns, '-j', 'addr', 'show', 'dev', 'eth0']);
   if (out.code !== 0) throw new Error(`ip -n ${ns} addr: ${out.stderr}`);
-  return parseIpAddrJson(out.stdout).some((l) => l.addresses.includes(address));
+  return linkAddressesOf(parseIpAddrJson(out.stdout)).some((l) => l.addresses.includes(address));
 }
 
 /** Polls until netns `ns` holds `address`; the milliseconds it took, or undefined on timeout. */

@@ -7,7 +7,12 @@
 // Kept as .txt, byte for byte as ip printed them (prettier would reformat .json).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalAddress, isValidInterfaceName, parseIpAddrJson } from '../../../src/node/dataplane/addresses.js';
+import { addressPlansOf, canonicalAddress } from '../../../src/node/dataplane/addresses.js';
+import { parseIpAddrJson as parseLinks } from '../../../src/node/dataplane/ip-addr.js';
+import { isValidInterfaceName } from '../../../src/core/vrrp.js';
+
+/** The one parser, seen as the address driver reads it. */
+const parseIpAddrJson = (text: string) => addressPlansOf(parseLinks(text));
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 

@@ -3,16 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { VrrpInstancePlan } from '../../../src/core/api/objects.js';
 import {
   interfaceHolding,
-  parseIpAddrJson,
+  linkAddressesOf,
   resolveInterfaces,
   stateFromAddresses,
 } from '../../../src/node/dataplane/keepalived/links.js';
+import { parseIpAddrJson } from '../../../src/node/dataplane/ip-addr.js';
 
 // `ip -j addr show` of a netns (iproute2 6.1): lo; eth0 with 192.0.2.2/24, the VIP 192.0.2.100/32
 // and 2001:db8::2/64; its veth peer eth1 without addresses; eth2 (down) with 198.51.100.2/24.
 // Reindented by prettier; the data is as ip printed it.
 const captured = readFileSync(new URL('fixtures/ip-addr-show.json', import.meta.url), 'utf8');
-const links = parseIpAddrJson(captured);
+const links = linkAddressesOf(parseIpAddrJson(captured));
 
 function instance(overrides: Partial<VrrpInstancePlan> = {}): VrrpInstancePlan {
   return {

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { ApiError, isConflict, isGone, isNotFound, PATCH_APPLY, PATCH_MERGE } from '../../../src/kube/client.js';
+import { ApiError, isConflict, isNotFound, PATCH_APPLY, PATCH_MERGE } from '../../../src/kube/client.js';
 import { LVS_NODES, resourcePath, VIRTUAL_SERVICES } from '../../../src/kube/resources.js';
 import { SERVER, testClient, useNock } from './kube-client.js';
 
@@ -35,7 +35,11 @@ describe('KubeClient', () => {
       reason: 'NotFound',
       message: 'lvsnodes.lvs-operator.io "gone" not found',
     });
-    expect([isNotFound(error), isConflict(error), isGone(error)]).toEqual([true, false, false]);
+    expect([isNotFound(error), isConflict(error), (error as ApiError).statusCode === 410]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('reports an error body that is not a Status as it came, and an empty one by its code', async () => {

@@ -53,37 +53,39 @@ function checkOne(
       : `no VirtualService ${spec.virtualServiceName} in namespace ${rs.metadata.namespace}`;
     return [issue('error', rs, 'spec.virtualServiceName', spec.virtualServiceName, why)];
   }
-  const vip = vs.spec.address;
-  const mode = vs.spec.forwarding;
+  const target = resolveTarget(rs, vs, ctx);
+  if (Array.isArray(target)) return target;
+  const port = spec.port ?? vs.spec.port;
+  const out = [...checkForwarding(rs, vs, target, port, directorsOf), ...checkEffectiveHealthCheck(rs, vs)];
+  const { address, field } = target;
+  const key = `${vsRef} ${endpoint(canonicalIp(address), port)}`;
+  const first = taken.get(key);
+  if (first) {
+    out.push(
+      issue(
+        'error',
+        rs,
+        field,
+        endpoint(address, port),
+        `RealServer ${objectRef(first)} already serves ${endpoint(address, port)} for VirtualService ${objectRef(vs)}`,
+      ),
+    );
+  }
+  if (!out.some((e) => e.severity === 'error')) taken.set(key, rs);
+  return out;
+}
 
-  // The address the directors forward to, and the field it came from.
-  let address: string;
-  let field: string;
-  if (spec.nodeName !== undefined) {
-    field = 'spec.nodeName';
-    const node = ctx.nodes.find((n) => n.metadata.name === spec.nodeName);
-    if (!node) {
-      const why = ctx.rejectedNodes.has(spec.nodeName)
-        ? `Node ${spec.nodeName} is invalid (see its errors)`
-        : `no Node ${spec.nodeName}`;
-      return [issue('error', rs, field, spec.nodeName, why)];
-    }
-    const resolved = nodeAddress(node, vip);
-    if (resolved === undefined) {
-      return [
-        issue(
-          'error',
-          rs,
-          field,
-          spec.nodeName,
-          `Node ${spec.nodeName} has no ${ipFamily(vip)} InternalIP, the family of VirtualService ${objectRef(vs)}'s address ${vip}`,
-        ),
-      ];
-    }
-    address = resolved;
-  } else {
-    field = 'spec.address';
-    address = spec.address ?? '';
+/** The address the directors forward to, and the field it came from; the errors when there is none. */
+function resolveTarget(
+  rs: RealServer,
+  vs: VirtualService,
+  ctx: RealServerContext,
+): { address: string; field: string } | ValidationError[] {
+  const { spec } = rs;
+  const vip = vs.spec.address;
+  if (spec.nodeName === undefined) {
+    const field = 'spec.address';
+    const address = spec.address ?? '';
     if (ipFamily(address) !== ipFamily(vip)) {
       return [
         issue(
@@ -95,8 +97,42 @@ function checkOne(
         ),
       ];
     }
+    return { address, field };
   }
+  const field = 'spec.nodeName';
+  const node = ctx.nodes.find((n) => n.metadata.name === spec.nodeName);
+  if (!node) {
+    const why = ctx.rejectedNodes.has(spec.nodeName)
+      ? `Node ${spec.nodeName} is invalid (see its errors)`
+      : `no Node ${spec.nodeName}`;
+    return [issue('error', rs, field, spec.nodeName, why)];
+  }
+  const address = nodeAddress(node, vip);
+  if (address === undefined) {
+    return [
+      issue(
+        'error',
+        rs,
+        field,
+        spec.nodeName,
+        `Node ${spec.nodeName} has no ${ipFamily(vip)} InternalIP, the family of VirtualService ${objectRef(vs)}'s address ${vip}`,
+      ),
+    ];
+  }
+  return { address, field };
+}
 
+/** What the forwarding method asks of the target: not the VIP itself, the VIP's port (DR, TUN), not a director (NAT). */
+function checkForwarding(
+  rs: RealServer,
+  vs: VirtualService,
+  { address, field }: { address: string; field: string },
+  port: number,
+  directorsOf: (vs: VirtualService) => KubeNode[],
+): ValidationError[] {
+  const { spec } = rs;
+  const vip = vs.spec.address;
+  const mode = vs.spec.forwarding;
   const out: ValidationError[] = [];
   if (sameIp(address, vip)) {
     out.push(
@@ -109,7 +145,6 @@ function checkOne(
       ),
     );
   }
-  const port = spec.port ?? vs.spec.port;
   if ((mode === 'DR' || mode === 'TUN') && port !== vs.spec.port) {
     // DR rewrites only the MAC and TUN encapsulates the packet unchanged: the port stays the VIP's
     out.push(
@@ -136,21 +171,6 @@ function checkOne(
       );
     }
   }
-  out.push(...checkEffectiveHealthCheck(rs, vs));
-  const key = `${vsRef} ${endpoint(canonicalIp(address), port)}`;
-  const first = taken.get(key);
-  if (first) {
-    out.push(
-      issue(
-        'error',
-        rs,
-        field,
-        endpoint(address, port),
-        `RealServer ${objectRef(first)} already serves ${endpoint(address, port)} for VirtualService ${objectRef(vs)}`,
-      ),
-    );
-  }
-  if (!out.some((e) => e.severity === 'error')) taken.set(key, rs);
   return out;
 }
 

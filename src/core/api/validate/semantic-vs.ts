@@ -8,9 +8,7 @@ import type { ValidationError } from './errors.js';
 import { ipFamily, isContiguousNetmask, sameIp } from './ip.js';
 import { issue, nsName } from './issue.js';
 import { stableJson } from '../stable-json.js';
-
-/** keepalived sends at most this many characters of a PASS authentication password. */
-const VRRP_PASSWORD_MAX = 8;
+import { VRRP_PASSWORD_MAX_LENGTH } from '../../vrrp.js';
 
 export function checkVirtualServices(
   sorted: readonly VirtualService[],
@@ -120,14 +118,14 @@ function checkAuthSecret(vs: VirtualService, secrets: readonly Secret[]): Valida
     return [issue('error', vs, 'spec.vrrp.authSecretRef.key', key, `Secret ${ns}/${ref.name} has no key ${key}`)];
   if (password === '')
     return [issue('error', vs, 'spec.vrrp.authSecretRef.key', key, `Secret ${ns}/${ref.name} key ${key} is empty`)];
-  if (password.length > VRRP_PASSWORD_MAX) {
+  if (password.length > VRRP_PASSWORD_MAX_LENGTH) {
     return [
       issue(
         'warning',
         vs,
         'spec.vrrp.authSecretRef.key',
         key,
-        `Secret ${ns}/${ref.name} key ${key} is longer than ${VRRP_PASSWORD_MAX} characters; keepalived uses only the first ${VRRP_PASSWORD_MAX}`,
+        `Secret ${ns}/${ref.name} key ${key} is longer than ${VRRP_PASSWORD_MAX_LENGTH} characters; keepalived uses only the first ${VRRP_PASSWORD_MAX_LENGTH}`,
       ),
     ];
   }

@@ -38,10 +38,153 @@ export interface RealServerConf {
 export const KEEPALIVED_BARE_PERSISTENCE_TIMEOUT = 360;
 const IPV4_NETMASK = /^((255|254|252|248|240|224|192|128|0)\.){3}(255|254|252|248|240|224|192|128|0)$/;
 
+/** What the keywords of a virtual_server block leave behind until the block is read through. */
+interface VirtualServerDraft {
+  vs: VirtualServerConf;
+  settings: CheckSettings;
+  flags: Map<'fallback' | 'port', SourceLocation>;
+  realServerNodes: ConfigNode[];
+  protocolGiven: boolean;
+  granularity: { netmask: string; at: SourceLocation } | undefined;
+  sorryMethod: { value: Forwarding; at: SourceLocation } | undefined;
+  quorum: number | undefined;
+  hysteresis: number | undefined;
+  defaultWeight: number;
+}
+
+type KeywordHandler = (child: ConfigNode, draft: VirtualServerDraft, problems: Problems) => void;
+
+/** sh-port and mh-port are the same IPVS flag bit (flag-2), as are the fallbacks (flag-1). */
+const readSchedulerFlag: KeywordHandler = (child, draft, problems) => {
+  if (!argsOf(child, problems, 0)) return;
+  const key = child.keyword;
+  if (key === 'flag-3') problems.warn(child, 'flag-3 means nothing to the sh and mh schedulers; dropped');
+  else draft.flags.set(key.endsWith('fallback') || key === 'flag-1' ? 'fallback' : 'port', child);
+};
+
+const readPersistenceTimeout: KeywordHandler = (child, draft, problems) => {
+  const args = argsOf(child, problems, 0, 1);
+  if (!args) return;
+  const timeout =
+    args[0] === undefined
+      ? KEEPALIVED_BARE_PERSISTENCE_TIMEOUT
+      : readInteger(child, problems, child.keyword, args[0], 0, 2678400);
+  // persistence_timeout 0 is keepalived's way of saying "not persistent".
+  draft.vs.persistence = timeout ? { timeout } : undefined;
+};
+
+const readForwarding: KeywordHandler = (child, draft, problems) => {
+  const method = readMethod(child, problems);
+  if (method && child.keyword === 'sorry_server_lvs_method') draft.sorryMethod = { value: method, at: child };
+  else if (method) draft.vs.forwarding = method;
+};
+
+const readSorryServer: KeywordHandler = (child, { vs }, problems) => {
+  const args = argsOf(child, problems, 1, 2);
+  const sorry = args && readAddress(child, problems, 'sorry_server', args[0]!);
+  const sorryPort = args?.[1] === undefined ? undefined : readPort(child, problems, 'the sorry_server port', args[1]);
+  if (sorry === vs.address) problems.error(child, 'sorry_server must not be the virtual address itself');
+  else if (sorry) vs.sorryServer = sorryPort === undefined ? { address: sorry } : { address: sorry, port: sorryPort };
+};
+
+/** Keywords that read their arguments themselves. */
+const VS_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
+  ...Object.fromEntries(
+    ['sh-port', 'sh-fallback', 'mh-port', 'mh-fallback', 'flag-1', 'flag-2', 'flag-3'].map((k) => [
+      k,
+      readSchedulerFlag,
+    ]),
+  ),
+  persistence_timeout: readPersistenceTimeout,
+  lb_kind: readForwarding,
+  lvs_method: readForwarding,
+  sorry_server_lvs_method: readForwarding,
+  sorry_server: readSorryServer,
+};
+
+type ValueHandler = (child: ConfigNode, value: string, draft: VirtualServerDraft, problems: Problems) => void;
+
+const readScheduler: ValueHandler = (child, value, { vs }, problems) => {
+  if ((LB_ALGOS as readonly string[]).includes(value)) vs.scheduler = value as LbAlgo;
+  else problems.error(child, `${child.keyword} ${value} is not an IPVS scheduler (${LB_ALGOS.join(' ')})`);
+};
+
+/** Keywords of one value; every other mapped keyword is still checked for one argument. */
+const VS_VALUE_KEYWORDS: Readonly<Record<string, ValueHandler>> = {
+  lb_algo: readScheduler,
+  lvs_sched: readScheduler,
+  protocol: (child, value, draft, problems) => {
+    draft.protocolGiven = true;
+    const protocol = value.toUpperCase();
+    if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') draft.vs.protocol = protocol;
+    else problems.error(child, `protocol must be TCP, UDP or SCTP, got ${JSON.stringify(value)}`);
+  },
+  persistence_granularity: (child, value, draft, problems) => {
+    const v6 = isV6(draft.vs.address);
+    if (v6 ? readInteger(child, problems, child.keyword, value, 1, 128) !== undefined : IPV4_NETMASK.test(value)) {
+      draft.granularity = { netmask: value, at: child };
+    } else if (!v6) {
+      problems.error(
+        child,
+        `persistence_granularity must be a dotted netmask for an IPv4 service, got ${JSON.stringify(value)}`,
+      );
+    }
+  },
+  quorum: (child, value, draft, problems) => {
+    draft.quorum = readInteger(child, problems, child.keyword, value, 1, 65535);
+  },
+  hysteresis: (child, value, draft, problems) => {
+    draft.hysteresis = readInteger(child, problems, child.keyword, value, 0, 65535);
+  },
+  weight: (child, value, draft, problems) => {
+    draft.defaultWeight = readInteger(child, problems, child.keyword, value, 0, 65535) ?? 1;
+  },
+};
+
 /** Reads the block; undefined when keepalived would not run it (no real server) or it is invalid. */
 export function readVirtualServer(node: ConfigNode, problems: Problems): VirtualServerConf | undefined {
   const children = blockOf(node, problems, 1, 2);
   if (!children) return undefined;
+  const vs = readVirtualServerHead(node, problems);
+  if (!vs) return undefined;
+  const draft: VirtualServerDraft = {
+    vs,
+    settings: {},
+    flags: new Map(),
+    realServerNodes: [],
+    protocolGiven: false,
+    granularity: undefined,
+    sorryMethod: undefined,
+    quorum: undefined,
+    hysteresis: undefined,
+    defaultWeight: 1,
+  };
+  const seen = new Map<string, SourceLocation>();
+  forEachMapped('virtual_server', children, problems, (child) => {
+    if (child.keyword === 'real_server') return void draft.realServerNodes.push(child);
+    if (!once(seen, child, problems)) return;
+    if (readCheckSetting(child, draft.settings, problems)) return;
+    if (Object.hasOwn(VS_KEYWORDS, child.keyword)) return VS_KEYWORDS[child.keyword]!(child, draft, problems);
+    const value = argsOf(child, problems, 1)?.[0];
+    if (value !== undefined && Object.hasOwn(VS_VALUE_KEYWORDS, child.keyword))
+      VS_VALUE_KEYWORDS[child.keyword]!(child, value, draft, problems);
+  });
+  settleVirtualServer(node, draft, problems);
+  addRealServers(draft, problems);
+  if (vs.realServers.length === 0) {
+    problems.warn(
+      node,
+      `virtual_server ${vs.address} ${vs.port} has no real server; keepalived ignores it, and so does the import`,
+    );
+    return undefined;
+  }
+  if (draft.quorum !== undefined || draft.hysteresis !== undefined)
+    vs.quorum = capQuorum(vs, draft.quorum ?? 1, draft.hysteresis ?? 0, problems);
+  return vs;
+}
+
+/** `virtual_server ADDRESS PORT`, with keepalived's defaults for the rest. */
+function readVirtualServerHead(node: ConfigNode, problems: Problems): VirtualServerConf | undefined {
   if (node.args[0] === 'fwmark' || node.args[0] === 'group') {
     problems.error(
       node,
@@ -56,8 +199,7 @@ export function readVirtualServer(node: ConfigNode, problems: Problems): Virtual
   }
   const port = readPort(node, problems, 'the virtual_server port', node.args[1]);
   if (address === undefined || port === undefined) return undefined;
-
-  const vs: VirtualServerConf = {
+  return {
     at: node,
     address,
     port,
@@ -70,87 +212,14 @@ export function readVirtualServer(node: ConfigNode, problems: Problems): Virtual
     quorum: undefined,
     realServers: [],
   };
-  const settings: CheckSettings = {};
-  const seen = new Map<string, SourceLocation>();
-  const flags = new Map<'fallback' | 'port', SourceLocation>();
-  const realServerNodes: ConfigNode[] = [];
-  let protocolGiven = false;
-  let granularity: { netmask: string; at: SourceLocation } | undefined;
-  let sorryMethod: { value: Forwarding; at: SourceLocation } | undefined;
-  let quorum: number | undefined;
-  let hysteresis: number | undefined;
-  let defaultWeight = 1;
+}
 
-  forEachMapped('virtual_server', children, problems, (child) => {
-    if (child.keyword === 'real_server') return void realServerNodes.push(child);
-    if (!once(seen, child, problems)) return;
-    if (readCheckSetting(child, settings, problems)) return;
-    const key = child.keyword;
-    if (['sh-port', 'sh-fallback', 'mh-port', 'mh-fallback', 'flag-1', 'flag-2', 'flag-3'].includes(key)) {
-      if (!argsOf(child, problems, 0)) return;
-      // sh-port and mh-port are the same IPVS flag bit (flag-2), as are the fallbacks (flag-1).
-      if (key === 'flag-3') problems.warn(child, 'flag-3 means nothing to the sh and mh schedulers; dropped');
-      else flags.set(key.endsWith('fallback') || key === 'flag-1' ? 'fallback' : 'port', child);
-      return;
-    }
-    if (key === 'persistence_timeout') {
-      const args = argsOf(child, problems, 0, 1);
-      if (!args) return;
-      const timeout =
-        args[0] === undefined
-          ? KEEPALIVED_BARE_PERSISTENCE_TIMEOUT
-          : readInteger(child, problems, key, args[0], 0, 2678400);
-      // persistence_timeout 0 is keepalived's way of saying "not persistent".
-      vs.persistence = timeout ? { timeout } : undefined;
-      return;
-    }
-    if (key === 'lb_kind' || key === 'lvs_method' || key === 'sorry_server_lvs_method') {
-      const method = readMethod(child, problems);
-      if (method && key === 'sorry_server_lvs_method') sorryMethod = { value: method, at: child };
-      else if (method) vs.forwarding = method;
-      return;
-    }
-    if (key === 'sorry_server') {
-      const args = argsOf(child, problems, 1, 2);
-      const sorry = args && readAddress(child, problems, 'sorry_server', args[0]!);
-      const sorryPort =
-        args?.[1] === undefined ? undefined : readPort(child, problems, 'the sorry_server port', args[1]);
-      if (sorry === address) problems.error(child, 'sorry_server must not be the virtual address itself');
-      else if (sorry)
-        vs.sorryServer = sorryPort === undefined ? { address: sorry } : { address: sorry, port: sorryPort };
-      return;
-    }
-    const value = argsOf(child, problems, 1)?.[0];
-    if (value === undefined) return;
-    if (key === 'lb_algo' || key === 'lvs_sched') {
-      if ((LB_ALGOS as readonly string[]).includes(value)) vs.scheduler = value as LbAlgo;
-      else problems.error(child, `${key} ${value} is not an IPVS scheduler (${LB_ALGOS.join(' ')})`);
-    } else if (key === 'protocol') {
-      protocolGiven = true;
-      const protocol = value.toUpperCase();
-      if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP') vs.protocol = protocol;
-      else problems.error(child, `protocol must be TCP, UDP or SCTP, got ${JSON.stringify(value)}`);
-    } else if (key === 'persistence_granularity') {
-      if (isV6(address) ? readInteger(child, problems, key, value, 1, 128) !== undefined : IPV4_NETMASK.test(value)) {
-        granularity = { netmask: value, at: child };
-      } else if (!isV6(address)) {
-        problems.error(
-          child,
-          `persistence_granularity must be a dotted netmask for an IPv4 service, got ${JSON.stringify(value)}`,
-        );
-      }
-    } else if (key === 'quorum') {
-      quorum = readInteger(child, problems, key, value, 1, 65535);
-    } else if (key === 'hysteresis') {
-      hysteresis = readInteger(child, problems, key, value, 0, 65535);
-    } else if (key === 'weight') {
-      defaultWeight = readInteger(child, problems, key, value, 0, 65535) ?? 1;
-    }
-  });
-
+/** What depends on several keywords of the block, settled once all are read. */
+function settleVirtualServer(node: ConfigNode, draft: VirtualServerDraft, problems: Problems): void {
+  const { vs, granularity, sorryMethod } = draft;
   // keepalived 2.x defaults a missing protocol to UDP (with a config error); nobody means that.
-  if (!protocolGiven) problems.error(node, 'virtual_server has no protocol: write protocol TCP (or UDP, SCTP)');
-  vs.schedulerFlags = schedulerFlags(vs.scheduler, flags, problems);
+  if (!draft.protocolGiven) problems.error(node, 'virtual_server has no protocol: write protocol TCP (or UDP, SCTP)');
+  vs.schedulerFlags = schedulerFlags(vs.scheduler, draft.flags, problems);
   if (granularity && !vs.persistence)
     problems.warn(granularity.at, 'persistence_granularity without persistence_timeout does nothing; dropped');
   if (granularity && vs.persistence) vs.persistence.netmask = granularity.netmask;
@@ -160,16 +229,20 @@ export function readVirtualServer(node: ConfigNode, problems: Problems): Virtual
       `sorry_server_lvs_method ${sorryMethod.value} differs from the virtual server's ${vs.forwarding}: not supported`,
     );
   }
-  if (vs.sorryServer?.port !== undefined && vs.forwarding !== 'NAT' && vs.sorryServer.port !== port) {
+  if (vs.sorryServer?.port !== undefined && vs.forwarding !== 'NAT' && vs.sorryServer.port !== vs.port) {
     problems.warn(
       node,
-      `sorry_server port ${vs.sorryServer.port} differs from the virtual port in ${vs.forwarding} mode; keepalived resets it to ${port}`,
+      `sorry_server port ${vs.sorryServer.port} differs from the virtual port in ${vs.forwarding} mode; keepalived resets it to ${vs.port}`,
     );
-    vs.sorryServer.port = port;
+    vs.sorryServer.port = vs.port;
   }
+}
 
-  for (const rsNode of realServerNodes) {
-    const rs = readRealServer(rsNode, vs, settings, defaultWeight, problems);
+/** The real servers, read once the virtual server's forwarding and defaults are known; duplicates dropped. */
+function addRealServers(draft: VirtualServerDraft, problems: Problems): void {
+  const { vs } = draft;
+  for (const rsNode of draft.realServerNodes) {
+    const rs = readRealServer(rsNode, vs, draft.settings, draft.defaultWeight, problems);
     if (!rs) continue;
     const duplicate = vs.realServers.find((other) => other.address === rs.address && other.port === rs.port);
     if (duplicate)
@@ -179,16 +252,6 @@ export function readVirtualServer(node: ConfigNode, problems: Problems): Virtual
       );
     else vs.realServers.push(rs);
   }
-  if (vs.realServers.length === 0) {
-    problems.warn(
-      node,
-      `virtual_server ${address} ${port} has no real server; keepalived ignores it, and so does the import`,
-    );
-    return undefined;
-  }
-  if (quorum !== undefined || hysteresis !== undefined)
-    vs.quorum = capQuorum(vs, quorum ?? 1, hysteresis ?? 0, problems);
-  return vs;
 }
 
 /** `lb_kind DR|NAT|TUN` (any case); TUN may name `type ipip`, the only tunnel lvs-operator builds. */

@@ -1,6 +1,7 @@
 // One vrrp_instance block -> what lvs-operator needs of it, with keepalived's defaults and its
 // start-up corrections applied, so that the result describes what keepalived actually ran.
 import { INTERFACE_ANNOTATION } from '../../api/objects.js';
+import { isValidInterfaceName, VRRP_PASSWORD_MAX_LENGTH } from '../../vrrp.js';
 import type { Problems, SourceLocation } from './errors.js';
 import type { ConfigNode } from './parser.js';
 import { argsOf, blockOf, forEachMapped, once, readAddress, readInteger, readSeconds } from './statements.js';
@@ -25,8 +26,83 @@ export interface VrrpInstanceConf {
 
 /** keepalived's defaults, which differ from lvs-operator's (version 3, 0.1 s adverts). */
 export const KEEPALIVED_VRRP_DEFAULTS = { priority: 100, version: 2, advertInterval: 1, preemptDelay: 0 } as const;
-/** The CRD's pattern for spec.directors.interface (a Linux interface name). */
-const INTERFACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/;
+
+/** What the keywords of a vrrp_instance block leave behind until the block is read through. */
+interface VrrpDraft {
+  conf: VrrpInstanceConf;
+  authAt: SourceLocation | undefined;
+  vipDevices: { device: string; at: SourceLocation }[];
+}
+
+/** A keyword's handler; `value` is its first argument ('' without one), its count not yet checked. */
+type KeywordHandler = (child: ConfigNode, value: string, draft: VrrpDraft, problems: Problems) => void;
+
+const VRRP_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
+  state: (child, value, { conf }, problems) => {
+    if (!argsOf(child, problems, 1)) return;
+    const state = value.toUpperCase();
+    if (state === 'MASTER' || state === 'BACKUP') conf.state = state;
+    else problems.error(child, `state must be MASTER or BACKUP, got ${JSON.stringify(value)}`);
+  },
+  interface: (child, value, { conf }, problems) => {
+    if (!argsOf(child, problems, 1)) return;
+    if (isValidInterfaceName(value)) conf.interface = value;
+    else problems.error(child, `interface ${JSON.stringify(value)} is not a valid interface name`);
+  },
+  virtual_router_id: (child, value, { conf }, problems) => {
+    if (argsOf(child, problems, 1))
+      conf.virtualRouterID = readInteger(child, problems, 'virtual_router_id', value, 1, 255);
+  },
+  priority: (child, value, { conf }, problems) => {
+    if (!argsOf(child, problems, 1)) return;
+    if (value === '255')
+      problems.error(child, 'priority 255 (address owner) is not supported: lvs-operator priorities are 1-254');
+    else conf.priority = readInteger(child, problems, 'priority', value, 1, 254) ?? conf.priority;
+  },
+  advert_int: (child, value, { conf }, problems) => {
+    if (argsOf(child, problems, 1))
+      conf.advertInterval = readSeconds(child, problems, 'advert_int', value, 0.01, 255) ?? conf.advertInterval;
+  },
+  version: (child, value, { conf }, problems) => {
+    if (!argsOf(child, problems, 1)) return;
+    if (value === '2' || value === '3') conf.version = Number(value) as 2 | 3;
+    else problems.error(child, `version must be 2 or 3, got ${JSON.stringify(value)}`);
+  },
+  nopreempt: (child, _, { conf }, problems) => {
+    if (argsOf(child, problems, 0)) conf.preempt = false;
+  },
+  preempt: (child, _, { conf }, problems) => {
+    if (argsOf(child, problems, 0)) conf.preempt = true;
+  },
+  preempt_delay: (child, value, { conf }, problems) => {
+    if (argsOf(child, problems, 1))
+      conf.preemptDelay = readInteger(child, problems, 'preempt_delay (whole seconds)', value, 0, 1000) ?? 0;
+  },
+  unicast_src_ip: readSourceAddress,
+  mcast_src_ip: readSourceAddress,
+  authentication: (child, _, draft, problems) => {
+    draft.authAt = child;
+    draft.conf.password = readAuthentication(child, problems);
+  },
+  virtual_ipaddress: (child, _, { conf, vipDevices }, problems) => {
+    for (const entry of blockOf(child, problems) ?? []) {
+      const vip = readVipEntry(entry, problems);
+      if (!vip) continue;
+      conf.vips.push({ address: vip.address, at: entry });
+      if (vip.device !== undefined) vipDevices.push({ device: vip.device, at: entry });
+    }
+  },
+  unicast_peer: (child, _, { conf }, problems) => {
+    for (const entry of blockOf(child, problems) ?? []) readUnicastPeer(entry, conf, problems);
+  },
+};
+
+function readSourceAddress(child: ConfigNode, value: string, { conf }: VrrpDraft, problems: Problems): void {
+  if (argsOf(child, problems, 1)) conf.sourceAddress = readAddress(child, problems, child.keyword, value);
+}
+
+/** Keywords that may come more than once: their entries add up. */
+const REPEATABLE = ['virtual_ipaddress', 'unicast_peer'];
 
 export function readVrrpInstance(
   node: ConfigNode,
@@ -35,94 +111,40 @@ export function readVrrpInstance(
 ): VrrpInstanceConf | undefined {
   const children = blockOf(node, problems, 1);
   if (!children) return undefined;
-  const name = node.args[0]!;
-  const conf: VrrpInstanceConf = {
-    name,
-    at: node,
-    state: undefined,
-    interface: undefined,
-    virtualRouterID: undefined,
-    priority: KEEPALIVED_VRRP_DEFAULTS.priority,
-    version: globalVersion ?? KEEPALIVED_VRRP_DEFAULTS.version,
-    advertInterval: KEEPALIVED_VRRP_DEFAULTS.advertInterval,
-    preempt: true,
-    preemptDelay: KEEPALIVED_VRRP_DEFAULTS.preemptDelay,
-    unicastPeers: [],
-    sourceAddress: undefined,
-    password: undefined,
-    vips: [],
+  const draft: VrrpDraft = {
+    conf: {
+      name: node.args[0]!,
+      at: node,
+      state: undefined,
+      interface: undefined,
+      virtualRouterID: undefined,
+      priority: KEEPALIVED_VRRP_DEFAULTS.priority,
+      version: globalVersion ?? KEEPALIVED_VRRP_DEFAULTS.version,
+      advertInterval: KEEPALIVED_VRRP_DEFAULTS.advertInterval,
+      preempt: true,
+      preemptDelay: KEEPALIVED_VRRP_DEFAULTS.preemptDelay,
+      unicastPeers: [],
+      sourceAddress: undefined,
+      password: undefined,
+      vips: [],
+    },
+    authAt: undefined,
+    vipDevices: [],
   };
   const seen = new Map<string, SourceLocation>();
-  let authAt: SourceLocation | undefined;
-  const vipDevices: { device: string; at: SourceLocation }[] = [];
-
   forEachMapped('vrrp_instance', children, problems, (child) => {
-    if (!['virtual_ipaddress', 'unicast_peer'].includes(child.keyword) && !once(seen, child, problems)) return;
-    const value = child.args[0] ?? '';
-    switch (child.keyword) {
-      case 'state': {
-        if (!argsOf(child, problems, 1)) return;
-        const state = value.toUpperCase();
-        if (state === 'MASTER' || state === 'BACKUP') conf.state = state;
-        else problems.error(child, `state must be MASTER or BACKUP, got ${JSON.stringify(value)}`);
-        return;
-      }
-      case 'interface':
-        if (!argsOf(child, problems, 1)) return;
-        if (INTERFACE_NAME.test(value)) conf.interface = value;
-        else problems.error(child, `interface ${JSON.stringify(value)} is not a valid interface name`);
-        return;
-      case 'virtual_router_id':
-        if (argsOf(child, problems, 1))
-          conf.virtualRouterID = readInteger(child, problems, 'virtual_router_id', value, 1, 255);
-        return;
-      case 'priority':
-        if (!argsOf(child, problems, 1)) return;
-        if (value === '255')
-          problems.error(child, 'priority 255 (address owner) is not supported: lvs-operator priorities are 1-254');
-        else conf.priority = readInteger(child, problems, 'priority', value, 1, 254) ?? conf.priority;
-        return;
-      case 'advert_int':
-        if (argsOf(child, problems, 1))
-          conf.advertInterval = readSeconds(child, problems, 'advert_int', value, 0.01, 255) ?? conf.advertInterval;
-        return;
-      case 'version':
-        if (!argsOf(child, problems, 1)) return;
-        if (value === '2' || value === '3') conf.version = Number(value) as 2 | 3;
-        else problems.error(child, `version must be 2 or 3, got ${JSON.stringify(value)}`);
-        return;
-      case 'nopreempt':
-        if (argsOf(child, problems, 0)) conf.preempt = false;
-        return;
-      case 'preempt':
-        if (argsOf(child, problems, 0)) conf.preempt = true;
-        return;
-      case 'preempt_delay':
-        if (argsOf(child, problems, 1))
-          conf.preemptDelay = readInteger(child, problems, 'preempt_delay (whole seconds)', value, 0, 1000) ?? 0;
-        return;
-      case 'unicast_src_ip':
-      case 'mcast_src_ip':
-        if (argsOf(child, problems, 1)) conf.sourceAddress = readAddress(child, problems, child.keyword, value);
-        return;
-      case 'authentication':
-        authAt = child;
-        conf.password = readAuthentication(child, problems);
-        return;
-      case 'virtual_ipaddress':
-        for (const entry of blockOf(child, problems) ?? []) {
-          const vip = readVipEntry(entry, problems);
-          if (!vip) continue;
-          conf.vips.push({ address: vip.address, at: entry });
-          if (vip.device !== undefined) vipDevices.push({ device: vip.device, at: entry });
-        }
-        return;
-      case 'unicast_peer':
-        for (const entry of blockOf(child, problems) ?? []) readUnicastPeer(entry, conf, problems);
-        return;
-    }
+    if (!REPEATABLE.includes(child.keyword) && !once(seen, child, problems)) return;
+    if (Object.hasOwn(VRRP_KEYWORDS, child.keyword))
+      VRRP_KEYWORDS[child.keyword]!(child, child.args[0] ?? '', draft, problems);
   });
+  checkInstance(node, draft, problems);
+  applyStartupCorrections(draft.conf, draft.authAt, problems);
+  return draft.conf;
+}
 
+/** What an instance must have, and VIPs on the instance's own interface. */
+function checkInstance(node: ConfigNode, { conf, vipDevices }: VrrpDraft, problems: Problems): void {
+  const { name } = conf;
   if (conf.virtualRouterID === undefined) problems.error(node, `vrrp_instance ${name} has no virtual_router_id`);
   if (conf.vips.length === 0) problems.error(node, `vrrp_instance ${name} has no virtual_ipaddress`);
   if (conf.interface === undefined) {
@@ -138,8 +160,6 @@ export function readVrrpInstance(
         `the VIP is on dev ${device}, not on the instance's interface ${conf.interface ?? '(none)'}: lvs-operator holds VIPs on the VRRP interface`,
       );
   }
-  applyStartupCorrections(conf, authAt, problems);
-  return conf;
 }
 
 /** What keepalived itself changes (with a log line) when it starts, so that we import what ran. */
@@ -194,10 +214,10 @@ function readAuthentication(node: ConfigNode, problems: Problems): string | unde
     problems.error(node, 'authentication has no auth_pass');
     return undefined;
   }
-  if (password.length > 8)
+  if (password.length > VRRP_PASSWORD_MAX_LENGTH)
     problems.warn(
       node,
-      'auth_pass is longer than 8 characters: keepalived used only the first 8, and so will lvs-operator',
+      `auth_pass is longer than ${VRRP_PASSWORD_MAX_LENGTH} characters: keepalived used only the first ${VRRP_PASSWORD_MAX_LENGTH}, and so will lvs-operator`,
     );
   return password;
 }

@@ -5,9 +5,9 @@
 // leaving it).
 import type { VrrpInstancePlan } from '../../../core/api/objects.js';
 import type { RunCommand } from '../command.js';
-import { parseIpLinks } from '../ip-addr.js';
+import { parseIpAddrJson, type IpLink } from '../ip-addr.js';
 import { runChecked } from '../command.js';
-import type { VrrpState } from './notify-fifo-line.js';
+import type { VrrpState } from '../../../core/vrrp.js';
 
 export interface LinkAddresses {
   name: string;
@@ -17,9 +17,9 @@ export interface LinkAddresses {
   addresses: string[];
 }
 
-/** Parses `ip -j addr show` output. Pure. */
-export function parseIpAddrJson(json: string): LinkAddresses[] {
-  return parseIpLinks(json).map((link) => ({
+/** `ip -j addr show`'s links as keepalived sees them. Pure. */
+export function linkAddressesOf(links: readonly IpLink[]): LinkAddresses[] {
+  return links.map((link) => ({
     name: link.name,
     up: link.flags.includes('UP') && link.flags.includes('LOWER_UP'),
     addresses: link.addresses.map((a) => a.local.toLowerCase()),
@@ -71,5 +71,5 @@ export function stateFromAddresses(
 /** The node's interfaces and their addresses (in network namespace `netns` when given). */
 export async function listLinkAddresses(run: RunCommand, netns?: string): Promise<LinkAddresses[]> {
   const argv = ['ip', ...(netns ? ['-n', netns] : []), '-j', 'addr', 'show'];
-  return parseIpAddrJson(await runChecked(run, argv));
+  return linkAddressesOf(parseIpAddrJson(await runChecked(run, argv)));
 }

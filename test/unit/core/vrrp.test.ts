@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { usableVrrpPassword } from '../../../src/core/vrrp.js';
+
+describe('usableVrrpPassword', () => {
+  it('keeps the first 8 characters, as keepalived does', () => {
+    expect(usableVrrpPassword('s3cret')).toBe('s3cret');
+    expect(usableVrrpPassword('0123456789')).toBe('01234567');
+  });
+
+  it('refuses what keepalived.conf cannot hold', () => {
+    for (const p of ['', 'a b', 'a#b', 'a!b', 'a{b', 'a}b', 'a"b', "a'b", 'a\nb'])
+      expect(usableVrrpPassword(p)).toBe(undefined);
+  });
+});
