@@ -10,7 +10,7 @@ import { runUntilSignalled } from './lifecycle.js';
 import { readState } from './state.js';
 import type { LVSNode } from '../core/api/objects.js';
 import { UsageError } from '../cli/io.js';
-import { noArguments, periodSeconds, wholeSeconds } from '../cli/flags.js';
+import { noArguments, periodSeconds, wholeSeconds } from '../io/flags.js';
 import { KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
 import { LVS_NODES } from '../kube/resources.js';

@@ -8,7 +8,7 @@ import { runUntilSignalled } from './lifecycle.js';
 import { jsonLog } from '../io/log.js';
 import { readState } from './state.js';
 import { UsageError } from '../cli/io.js';
-import { noArguments, periodSeconds, wholeSeconds } from '../cli/flags.js';
+import { noArguments, periodSeconds, wholeSeconds } from '../io/flags.js';
 import { createDrivers, createHealthTracker } from './wiring.js';
 import { ManifestPlanSource } from './sources/manifests.js';
 import { AGENT_METRICS_ADDRESS, parseMetricsAddress, type ListenAddress } from '../io/metrics-address.js';

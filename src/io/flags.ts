@@ -1,5 +1,5 @@
 // Checks of the long-running commands' numeric flags, each refusal naming the flag and the value.
-import { UsageError } from './io.js';
+import { UsageError } from '../cli/io.js';
 
 /** A number of seconds >= 1 (fractions allowed: tests run with short periods). */
 export function periodSeconds(value: string | undefined, flag: string): number {
