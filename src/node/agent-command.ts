@@ -9,7 +9,7 @@ import { writeStatusFile } from './status-file.js';
 import { runUntilSignalled } from './lifecycle.js';
 import { readState } from './state.js';
 import type { LVSNode } from '../core/api/objects.js';
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../io/flags.js';
 import { noArguments, periodSeconds, wholeSeconds } from '../io/flags.js';
 import { KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';

@@ -7,7 +7,7 @@ import { writeStatusFile } from './status-file.js';
 import { runUntilSignalled } from './lifecycle.js';
 import { jsonLog } from '../io/log.js';
 import { readState } from './state.js';
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../io/flags.js';
 import { noArguments, periodSeconds, wholeSeconds } from '../io/flags.js';
 import { createDrivers, createHealthTracker } from './wiring.js';
 import { ManifestPlanSource } from './sources/manifests.js';
