@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
+import { condition, mergeConditions, type Condition, type ConditionInput } from '../core/api/conditions.js';
 import { normalizeIp } from '../core/ipvs/address.js';
 import { drainKey, keepDraining, removalCandidates } from '../core/ipvs/drain.js';
 import { tableFromPlan } from '../core/ipvs/from-plan.js';
@@ -60,6 +61,8 @@ export class NodeAgent {
   private observeNext = false;
   private errors: string[] = [];
   private lastStatusJson = '';
+  /** The conditions last reported: a condition whose status stays keeps its lastTransitionTime. */
+  private conditions: Condition[] = [];
   private ipvsDigest = '';
   /** Weights in the kernel after the last IPVS step, by drainKey: the status reports them. */
   private kernelWeights = new Map<string, number>();
@@ -303,18 +306,13 @@ export class NodeAgent {
     const json = JSON.stringify(status);
     if (json === this.lastStatusJson) return;
     this.lastStatusJson = json;
-    this.o.report({ ...status, conditions: [readyCondition(status, this.o.state.generation, now)] });
+    this.conditions = mergeConditions(this.conditions, [readyCondition(status, this.o.state.generation)], now);
+    this.o.report({ ...status, conditions: this.conditions });
   }
 }
 
-function readyCondition(status: LVSNodeStatus, generation: number, now: string) {
-  const ready = !status.lastError;
-  return {
-    type: 'Ready',
-    status: ready ? ('True' as const) : ('False' as const),
-    observedGeneration: generation,
-    lastTransitionTime: now,
-    reason: ready ? 'Applied' : 'ApplyFailed',
-    message: ready ? 'the plan is applied' : (status.lastError ?? '').split('\n')[0]!,
-  };
+function readyCondition(status: LVSNodeStatus, generation: number): ConditionInput {
+  return status.lastError
+    ? condition('Ready', false, 'ApplyFailed', status.lastError.split('\n')[0]!, generation)
+    : condition('Ready', true, 'Applied', 'the plan is applied', generation);
 }

@@ -370,6 +370,37 @@ describe('the status document', () => {
   });
 });
 
+describe('the Ready condition', () => {
+  it('keeps its lastTransitionTime through a health flap while Ready stays True', async () => {
+    const { agent, health, reports, clock } = setup(seedPlan);
+    clock.ms = 1000;
+    await agent.reconcile();
+    const ready = () => reports.at(-1)!.conditions!.find((c) => c.type === 'Ready')!;
+    expect(ready()).toMatchObject({ status: 'True', lastTransitionTime: new Date(1000).toISOString() });
+    const before = reports.length;
+    clock.ms = 5000;
+    health.fail('172.16.40.151');
+    await agent.reconcile();
+    expect(reports.length).toBeGreaterThan(before);
+    expect(reports.at(-1)!.destinations!.find((d) => d.address === '172.16.40.151')!.healthy).toBe(false);
+    expect(ready()).toMatchObject({ status: 'True', lastTransitionTime: new Date(1000).toISOString() });
+  });
+
+  it('moves its lastTransitionTime when Ready changes', async () => {
+    const { agent, reports, clock, drivers } = setup(seedPlan);
+    await agent.reconcile();
+    clock.ms = 7000;
+    drivers.loadModule = async () => {
+      throw new Error('no ip_vs');
+    };
+    await agent.reconcile();
+    expect(reports.at(-1)!.conditions![0]).toMatchObject({
+      status: 'False',
+      lastTransitionTime: new Date(7000).toISOString(),
+    });
+  });
+});
+
 describe('VRRP transitions', () => {
   it('reach the status at once, not at the next pass', async () => {
     const { agent, vrrp, reports } = setup(seedPlan);
