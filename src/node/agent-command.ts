@@ -95,7 +95,8 @@ export async function runClusterAgent(options: ClusterAgentOptions): Promise<num
     onPass: metrics?.observePass,
   });
   log('agent starting', { node: options.node, server: client.server.origin });
-  const stopMetrics = metrics && serveAgentMetrics(metrics, options.metricsAddress!, { state, drivers, health }, log);
+  const stopMetrics =
+    metrics && serveAgentMetrics(metrics, options.metricsAddress!, { state: agent.state, drivers, health }, log);
   const code = await runUntilSignalled(agent, {
     resyncSeconds: options.resyncSeconds,
     log,

@@ -68,13 +68,7 @@ export async function runLocal(options: LocalOptions): Promise<number> {
   const agent = new NodeAgent({
     nodeName: options.node,
     stateDir: options.stateDir,
-    plan: {
-      read: () => {
-        const planned = source.read();
-        state.allocations = Object.fromEntries(source.allocations);
-        return planned;
-      },
-    },
+    plan: source,
     drivers,
     health,
     state,
@@ -84,7 +78,8 @@ export async function runLocal(options: LocalOptions): Promise<number> {
     onPass: metrics?.observePass,
   });
   log('agent starting', { node: options.node, manifests: options.manifests });
-  const stopMetrics = metrics && serveAgentMetrics(metrics, options.metricsAddress!, { state, drivers, health }, log);
+  const stopMetrics =
+    metrics && serveAgentMetrics(metrics, options.metricsAddress!, { state: agent.state, drivers, health }, log);
   const code = await runUntilSignalled(agent, {
     resyncSeconds: options.resyncSeconds,
     log,

@@ -13,6 +13,8 @@ export interface PlannedNode {
   spec: LVSNodeSpec;
   /** Errors and warnings, one line each; errors mean some object kept its last good version or was left out. */
   messages: string[];
+  /** The VRIDs allocated so far, for the agent's state (kept across restarts). */
+  allocations: Record<string, number>;
 }
 
 const keyOf = (o: ManifestObject) => `${o.kind}/${objectRef(o)}`;
@@ -61,10 +63,10 @@ export class ManifestPlanSource {
     // The node's own LVSNode (what the controller writes, and the in-cluster agent applies) is
     // taken as it is: no planning.
     const lvsNode = set.lvsNodes.find((n) => n.metadata.name === this.node);
-    if (lvsNode) return { spec: lvsNode.spec ?? {}, messages };
+    if (lvsNode) return { spec: lvsNode.spec ?? {}, messages, allocations: Object.fromEntries(this.allocations) };
     const result = plan(set, this.allocations);
     this.allocations = result.allocations;
     messages.push(...result.problems.map(formatProblem));
-    return { spec: result.nodes.get(this.node) ?? {}, messages };
+    return { spec: result.nodes.get(this.node) ?? {}, messages, allocations: Object.fromEntries(this.allocations) };
   }
 }

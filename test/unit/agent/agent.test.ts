@@ -60,7 +60,10 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
   const calls: string[] = [];
   const reports: LVSNodeStatus[] = [];
   const health = new FakeHealth();
-  const current = { spec: initialSpec, reads: 0 };
+  const current: { spec: LVSNodeSpec; reads: number; allocations?: Record<string, number> } = {
+    spec: initialSpec,
+    reads: 0,
+  };
   const clock = { ms: 0 };
   const vrrp = { state: 'MASTER' as VrrpState, notify: () => {} };
   const drivers: AgentDrivers = {
@@ -90,7 +93,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
       plan: {
         read: () => {
           current.reads += 1;
-          return { spec: current.spec, messages: [] };
+          return { spec: current.spec, messages: [], allocations: current.allocations };
         },
       },
       drivers,
@@ -367,6 +370,16 @@ describe('the status document', () => {
     health.fail('172.16.40.151');
     await agent.reconcile();
     expect(weights()).toEqual(['172.16.40.151 false 0', '172.16.40.152 true 1']);
+  });
+});
+
+describe('the state', () => {
+  it('is written by the agent alone: the VRIDs the plan source allocated are kept with the rest', async () => {
+    const { agent, current, stateDir } = setup(seedPlan);
+    current.allocations = { 'default/web': 10 };
+    await agent.reconcile();
+    expect(readState(stateDir)).toMatchObject({ allocations: { 'default/web': 10 }, appliedGeneration: 1 });
+    expect(agent.state.allocations).toEqual({ 'default/web': 10 });
   });
 });
 
