@@ -14,7 +14,7 @@ import { noArguments, periodSeconds, wholeSeconds } from '../io/flags.js';
 import { KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
 import { LVS_NODES } from '../kube/resources.js';
-import { createDrivers } from './wiring.js';
+import { createDrivers } from './compose.js';
 import { createHealthTracker } from './health/tracker.js';
 import { jsonLog as log } from '../io/log.js';
 import { ClusterPlanSource } from './sources/lvsnode.js';

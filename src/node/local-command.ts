@@ -9,7 +9,7 @@ import { jsonLog } from '../io/log.js';
 import { readState } from './state.js';
 import { UsageError } from '../io/flags.js';
 import { noArguments, periodSeconds, wholeSeconds } from '../io/flags.js';
-import { createDrivers } from './wiring.js';
+import { createDrivers } from './compose.js';
 import { createHealthTracker } from './health/tracker.js';
 import { ManifestPlanSource } from './sources/manifests.js';
 import { AGENT_METRICS_ADDRESS, parseMetricsAddress, type ListenAddress } from '../io/metrics-address.js';
