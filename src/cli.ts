@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The lvs-operator command. The only place that exits the process.
-import { runCli } from './cli/main.js';
-import { UsageError } from './cli/io.js';
+import { failed, runCli } from './cli/main.js';
 import { USAGE } from './cli/usage.js';
 import { parseLocalArgs, runLocal } from './node/local-command.js';
 import { parseAgentArgs, runClusterAgent } from './node/agent-command.js';
@@ -25,9 +24,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       code = await daemon(argv.slice(1));
     } catch (error) {
-      const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`lvs-operator: ${(error as Error).message}\n${usage ? `\n${USAGE}` : ''}`);
-      return usage ? 2 : 1;
+      const result = failed(error);
+      process.stderr.write(result.stderr);
+      return result.code;
     }
     // The daemon is done once it returns. A read of keepalived's notify FIFO can still sit in
     // libuv's thread pool (opening a FIFO blocks until a writer appears), and sockets may linger,

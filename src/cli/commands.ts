@@ -7,7 +7,8 @@ import { tableFromPlan } from '../core/ipvs/from-plan.js';
 import { renderKeepalivedConf } from '../core/keepalived/render.js';
 import { importKeepalivedFiles } from './import-keepalived.js';
 import { checkManifests, planManifests } from './manifests.js';
-import { lines, type CommandResult, UsageError } from './io.js';
+import { lines, type CommandResult } from './io.js';
+import { UsageError } from '../io/flags.js';
 
 function result(stdout: string, messages: string[], hasErrors: boolean): CommandResult {
   return { code: hasErrors ? 1 : 0, stdout, stderr: lines(messages) };

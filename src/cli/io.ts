@@ -10,16 +10,6 @@ export interface CommandResult {
   stderr: string;
 }
 
-export class UsageError extends Error {}
-
-export function ok(stdout: string, stderr = ''): CommandResult {
-  return { code: 0, stdout, stderr };
-}
-
-export function invalid(stdout: string, stderr: string): CommandResult {
-  return { code: 1, stdout, stderr };
-}
-
 export function lines(messages: readonly string[]): string {
   return messages.map((m) => `${m}\n`).join('');
 }

@@ -7,7 +7,8 @@ import {
   renderKeepalivedCommand,
   validateCommand,
 } from './commands.js';
-import { type CommandResult, UsageError } from './io.js';
+import { type CommandResult } from './io.js';
+import { isUsageError, required, UsageError } from '../io/flags.js';
 import { USAGE } from './usage.js';
 
 const OPTIONS = {
@@ -17,11 +18,6 @@ const OPTIONS = {
   namespace: { type: 'string', default: 'default' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function required(value: string | undefined, flag: string, command: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${command} needs ${flag}`);
-  return value;
-}
 
 function dispatch(argv: string[]): CommandResult {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -59,13 +55,19 @@ export function runCli(argv: string[]): CommandResult {
   try {
     return dispatch(argv);
   } catch (error) {
-    // parseArgs throws TypeErrors with codes ERR_PARSE_ARGS_* for unknown or malformed options.
-    const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (error instanceof UsageError || parseError) {
-      return { code: 2, stdout: '', stderr: `lvs-operator: ${(error as Error).message}\n\n${USAGE}` };
-    }
-    // Anything else thrown by a command is bad input it could not get past (an unreadable
-    // directory, a config it cannot render): say what and exit 1.
-    return { code: 1, stdout: '', stderr: `lvs-operator: ${(error as Error).message}\n` };
+    return failed(error);
   }
+}
+
+/**
+ * What every command, short or long-running, gives back for an error it throws: a usage error
+ * (a UsageError, or parseArgs's refusal of an option) prints the usage and exits 2; anything else
+ * is bad input the command could not get past (an unreadable directory, a config it cannot
+ * render, a state directory it cannot create): say what and exit 1.
+ */
+export function failed(error: unknown): CommandResult {
+  const message = `lvs-operator: ${(error as Error).message}\n`;
+  return isUsageError(error)
+    ? { code: 2, stdout: '', stderr: `${message}\n${USAGE}` }
+    : { code: 1, stdout: '', stderr: message };
 }

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { noArguments, periodSeconds } from '../cli/flags.js';
+import { noArguments, periodSeconds } from '../io/flags.js';
 import { KubeClient } from '../kube/client.js';
 import { LeaderElector } from './lease.js';
 import { jsonLog as log } from '../io/log.js';

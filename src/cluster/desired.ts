@@ -2,9 +2,10 @@
 // valid objects, which LVSNodes must go, and the problems to report on each object. Pure.
 //
 // Nothing is lost to bad input: an object the checks refuse (the API server lets a few semantic
-// errors through, see the invalid-object envtest) is replaced by its last valid version, so every
-// node keeps its last good plan while the object's condition names the field and the value. The
-// last valid versions live in the controller's memory, as in local mode.
+// errors through, see the invalid-object envtest) is replaced by its last valid version, by the
+// rule local mode follows too (src/core/plan/last-good.ts), so every node keeps its last good plan
+// while the object's condition names the field and the value. The last valid versions live in the
+// controller's memory, as in local mode.
 import {
   objectRef,
   type LVSNode,
@@ -13,8 +14,8 @@ import {
   type ObjectSet,
   type VirtualService,
 } from '../core/api/objects.js';
-import { formatError, validateObjects, type ValidationError, type ValidObjectSet } from '../core/api/validate/index.js';
-import { plan } from '../core/plan/plan.js';
+import { formatError, type ValidationError, type ValidObjectSet } from '../core/api/validate/index.js';
+import { planKeepingLastGood } from '../core/plan/last-good.js';
 import { isDeleting, type World } from './world.js';
 
 export interface ObjectProblems {
@@ -39,7 +40,6 @@ export interface Desired {
   lastGood: Map<string, ManifestObject>;
 }
 
-const keyOf = (o: ManifestObject) => `${o.kind}/${objectRef(o)}`;
 export const labelOf = (o: { kind: string; metadata: { name?: string; namespace?: string } }) =>
   `${o.kind} ${objectRef(o)}`;
 
@@ -51,7 +51,7 @@ export function desiredState(world: World, lastGood: ReadonlyMap<string, Manifes
     ...world.nodes,
     ...world.secrets,
   ];
-  const checked = validateObjects(live);
+  const checked = planKeepingLastGood({ objects: live, lastGood }, previousAllocations(world.virtualServices));
   const problems = new Map<string, ObjectProblems>();
   const problemsOf = (label: string) => {
     let p = problems.get(label);
@@ -62,26 +62,9 @@ export function desiredState(world: World, lastGood: ReadonlyMap<string, Manifes
     const p = problemsOf(e.object);
     (e.severity === 'warning' ? p.warnings : p.errors).push(withoutObject(e));
   }
+  for (const object of checked.kept) problemsOf(labelOf(object)).keptLastGood = true;
 
-  const valid = withoutLvsNodes(checked.valid);
-  const validKeys = new Set([...all(valid)].map(keyOf));
-  const kept = new Map<string, string>();
-  for (const object of live) {
-    const key = keyOf(object);
-    const previous = lastGood.get(key);
-    if (validKeys.has(key) || !previous) continue;
-    push(valid, previous);
-    kept.set(key, labelOf(object));
-  }
-  // Kept versions are checked again beside today's objects (they may clash with them); one that
-  // does not pass is not kept after all.
-  const planned = kept.size ? withoutLvsNodes(validateObjects([...all(valid)]).valid) : valid;
-  const plannedKeys = new Set([...all(planned)].map(keyOf));
-  for (const [key, label] of kept) problemsOf(label).keptLastGood = plannedKeys.has(key);
-  const nextLastGood = new Map<string, ManifestObject>();
-  for (const object of all(planned)) nextLastGood.set(keyOf(object), object);
-
-  const result = plan(planned, previousAllocations(world.virtualServices));
+  const result = checked.result;
   for (const problem of result.problems) {
     const p = problemsOf(problem.object);
     p.errors.push(withoutObject({ ...problem, severity: 'error' }));
@@ -99,8 +82,8 @@ export function desiredState(world: World, lastGood: ReadonlyMap<string, Manifes
     retire,
     allocations: result.allocations,
     problems,
-    planned,
-    lastGood: nextLastGood,
+    planned: withoutLvsNodes(checked.valid),
+    lastGood: checked.lastGood,
   };
 }
 
@@ -161,20 +144,6 @@ function withoutLvsNodes(set: ValidObjectSet): ObjectSet {
     nodes: [...set.nodes],
     secrets: [...set.secrets],
   };
-}
-
-function* all(set: ObjectSet): Iterable<ManifestObject> {
-  yield* set.virtualServices;
-  yield* set.realServers;
-  yield* set.nodes;
-  yield* set.secrets;
-}
-
-function push(set: ObjectSet, object: ManifestObject): void {
-  if (object.kind === 'VirtualService') set.virtualServices.push(object);
-  else if (object.kind === 'RealServer') set.realServers.push(object);
-  else if (object.kind === 'Node') set.nodes.push(object);
-  else if (object.kind === 'Secret') set.secrets.push(object);
 }
 
 /** `field: message (got value)`: the condition is on the object already, so it is not named again. */

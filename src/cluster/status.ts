@@ -12,7 +12,7 @@ import type { RealServerStatus } from '../core/api/generated/realserver.js';
 
 export type { VirtualServiceStatus, RealServerStatus };
 import { serviceKey } from '../core/ipvs/model.js';
-import { mergeConditions, condition, type ConditionInput } from './conditions.js';
+import { mergeConditions, condition, type ConditionInput } from '../core/api/conditions.js';
 import { applied, labelOf, specHolds, type Desired, type ObjectProblems } from './desired.js';
 import { stableJson } from '../core/api/stable-json.js';
 import type { VrrpState } from '../core/vrrp.js';

@@ -1,7 +1,7 @@
 // The --metrics-address flag: HOST:PORT with an IPv4 or bracketed IPv6 literal, or `off`. Pure.
 // Only literals: a name would be resolved at bind time, and a typo would then show up as a
 // metrics endpoint that is silently elsewhere.
-import { UsageError } from '../cli/io.js';
+import { UsageError } from './flags.js';
 import { ipFamily } from '../core/net/address.js';
 
 export interface ListenAddress {

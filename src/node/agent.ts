@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
+import { condition, mergeConditions, type Condition, type ConditionInput } from '../core/api/conditions.js';
 import { normalizeIp } from '../core/net/address.js';
 import { drainKey, keepDraining, removalCandidates } from '../core/ipvs/drain.js';
 import { tableFromPlan } from '../core/ipvs/from-plan.js';
@@ -23,7 +24,15 @@ export interface PlanReader {
    * known yet (the API server has not answered and none was kept from before), so the pass leaves
    * everything as it is.
    */
-  read(): { spec: LVSNodeSpec; messages: string[]; generation?: number } | undefined;
+  read(): PlanRead | undefined;
+}
+
+export interface PlanRead {
+  spec: LVSNodeSpec;
+  messages: string[];
+  generation?: number;
+  /** The VRIDs allocated so far, by VirtualService (local mode plans itself): kept across restarts. */
+  allocations?: Record<string, number>;
 }
 
 export interface AgentOptions {
@@ -32,6 +41,7 @@ export interface AgentOptions {
   plan: PlanReader;
   drivers: AgentDrivers;
   health: HealthTracker;
+  /** What the agent remembers from before (readState). The agent takes it over: from now on it is its only writer. */
   state: AgentState;
   /** Called with the status document whenever it changes. */
   report: (status: LVSNodeStatus) => void;
@@ -60,6 +70,8 @@ export class NodeAgent {
   private observeNext = false;
   private errors: string[] = [];
   private lastStatusJson = '';
+  /** The conditions last reported: a condition whose status stays keeps its lastTransitionTime. */
+  private conditions: Condition[] = [];
   private ipvsDigest = '';
   /** Weights in the kernel after the last IPVS step, by drainKey: the status reports them. */
   private kernelWeights = new Map<string, number>();
@@ -72,6 +84,11 @@ export class NodeAgent {
     tunnels: retiringSet<TunnelPlan>(),
     sysctls: retiringSet<SysctlPlan>(),
   };
+
+  /** The state, as the agent last wrote it: read it (metrics do), never write it. */
+  get state(): Readonly<AgentState> {
+    return this.o.state;
+  }
 
   constructor(private readonly o: AgentOptions) {
     o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
@@ -125,15 +142,7 @@ export class NodeAgent {
     const planned = this.o.plan.read();
     if (!planned) return false;
     const { spec, messages } = planned;
-    const digest = JSON.stringify(spec);
-    if (
-      digest !== this.o.state.specDigest ||
-      (planned.generation ?? this.o.state.generation) !== this.o.state.generation
-    ) {
-      this.o.state.generation = planned.generation ?? this.o.state.generation + 1;
-      this.o.state.specDigest = digest;
-      this.o.log?.('plan changed', { generation: this.o.state.generation });
-    }
+    this.takePlan(planned);
     this.spec = spec;
     this.errors = messages.filter((m) => !m.startsWith('warning:'));
     const d = this.o.drivers;
@@ -159,12 +168,12 @@ export class NodeAgent {
     // Addresses and tunnels first: net.ipv4.conf.tunl0.* exists only once tunl0 does.
     await step('addresses', async () => {
       const r = await d.addresses(addresses, tunnels, this.o.state.ownedAddresses);
-      this.o.state.ownedAddresses = r.owned;
+      this.record({ ownedAddresses: r.owned });
       this.errors.push(...r.errors.map((e) => `address ${e.interface} ${e.address ?? ''}: ${e.message}`));
     });
     await step('sysctls', async () => {
       const r = await d.sysctls(sysctls, this.o.state.sysctlOriginals);
-      this.o.state.sysctlOriginals = r.memory;
+      this.record({ sysctlOriginals: r.memory });
       this.errors.push(...r.errors.map((e) => `sysctl ${e.name}=${e.value}: ${e.message}`));
     });
     this.o.health.update(spec.ipvs?.services ?? []);
@@ -175,7 +184,7 @@ export class NodeAgent {
         const sync = spec.connectionSync;
         const iface = sync ? (sync.interface ?? (await d.vrrp.interfaceFor(spec, sync.syncID))) : undefined;
         await d.syncDaemons(sync && iface ? { interface: iface, syncID: sync.syncID } : undefined);
-        this.o.state.syncDaemons = sync !== undefined && iface !== undefined;
+        this.record({ syncDaemons: sync !== undefined && iface !== undefined });
       });
     }
     await step('vrrp', async () => {
@@ -183,10 +192,30 @@ export class NodeAgent {
       if (r.error) this.errors.push(`vrrp: ${r.error}`);
       if (r.action !== 'none') this.o.log?.('keepalived', { action: r.action });
     });
-    if (this.errors.length === 0) this.o.state.appliedGeneration = this.o.state.generation;
+    if (this.errors.length === 0) this.record({ appliedGeneration: this.o.state.generation });
     writeState(this.o.stateDir, this.o.state);
     this.report();
     return true;
+  }
+
+  /** A new plan, or the same one again: counts plan changes and keeps the VRIDs allocated. */
+  private takePlan(planned: PlanRead): void {
+    const state = this.o.state;
+    const digest = JSON.stringify(planned.spec);
+    if (digest !== state.specDigest || (planned.generation ?? state.generation) !== state.generation) {
+      this.record({ generation: planned.generation ?? state.generation + 1, specDigest: digest });
+      this.o.log?.('plan changed', { generation: state.generation });
+    }
+    if (planned.allocations) this.record({ allocations: planned.allocations });
+  }
+
+  /**
+   * The one place the state is written. It is changed in place (metrics read it at scrape time)
+   * and saved at the end of each full pass; what the health fast path changes is saved with the
+   * next one.
+   */
+  private record(change: Partial<AgentState>): void {
+    Object.assign(this.o.state, change);
   }
 
   /** The health fast path: reprogram the weights from the last plan without re-reading it. */
@@ -211,7 +240,9 @@ export class NodeAgent {
     const desiredKeys = desired.services.map(serviceKey);
     const actualKeys = new Set(result.actual.services.map(serviceKey));
     // Owned from now on: what we want, and what we wanted to delete but is still there.
-    this.o.state.ownedServices = [...new Set([...desiredKeys, ...[...owned].filter((k) => actualKeys.has(k))])].sort();
+    this.record({
+      ownedServices: [...new Set([...desiredKeys, ...[...owned].filter((k) => actualKeys.has(k))])].sort(),
+    });
     const ownedNow = new Set(this.o.state.ownedServices);
     const managed = result.actual.services.filter((s) => ownedNow.has(serviceKey(s)));
     this.kernelWeights = new Map(
@@ -303,18 +334,13 @@ export class NodeAgent {
     const json = JSON.stringify(status);
     if (json === this.lastStatusJson) return;
     this.lastStatusJson = json;
-    this.o.report({ ...status, conditions: [readyCondition(status, this.o.state.generation, now)] });
+    this.conditions = mergeConditions(this.conditions, [readyCondition(status, this.o.state.generation)], now);
+    this.o.report({ ...status, conditions: this.conditions });
   }
 }
 
-function readyCondition(status: LVSNodeStatus, generation: number, now: string) {
-  const ready = !status.lastError;
-  return {
-    type: 'Ready',
-    status: ready ? ('True' as const) : ('False' as const),
-    observedGeneration: generation,
-    lastTransitionTime: now,
-    reason: ready ? 'Applied' : 'ApplyFailed',
-    message: ready ? 'the plan is applied' : (status.lastError ?? '').split('\n')[0]!,
-  };
+function readyCondition(status: LVSNodeStatus, generation: number): ConditionInput {
+  return status.lastError
+    ? condition('Ready', false, 'ApplyFailed', status.lastError.split('\n')[0]!, generation)
+    : condition('Ready', true, 'Applied', 'the plan is applied', generation);
 }

@@ -1,8 +1,9 @@
 // What the agent must remember across restarts, in its state directory: which IPVS services and
 // addresses it created (it owns only those), the sysctl values it replaced (to restore them), the
-// VRIDs allocated, and the generation of the plan it applied. Written atomically (temp + rename).
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// VRIDs allocated, and the generation of the plan it applied. Written atomically (src/io/write-file-atomic.ts).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { AddressPlan } from '../core/api/objects.js';
 
 export interface AgentState {
@@ -44,7 +45,5 @@ export function readState(stateDir: string): AgentState {
 }
 
 export function writeState(stateDir: string, state: AgentState): void {
-  const file = join(stateDir, 'agent-state.json');
-  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(join(stateDir, 'agent-state.json'), JSON.stringify(state, null, 2) + '\n');
 }

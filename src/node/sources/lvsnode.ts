@@ -1,8 +1,9 @@
 // The in-cluster agent's plan: its LVSNode's spec, as the informer last saw it. The last plan is
 // also kept on disk, so that an agent that starts while the API server is unreachable keeps the
 // node as it was (rather than tearing it down for want of a plan), and catches up once it answers.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/write-file-atomic.js';
 import type { LVSNode, LVSNodeSpec } from '../../core/api/objects.js';
 
 interface KeptPlan {
@@ -32,8 +33,7 @@ export class ClusterPlanSource {
     const text = JSON.stringify(next);
     if (this.kept && JSON.stringify(this.kept) === text) return;
     this.kept = next;
-    writeFileSync(`${this.file}.tmp`, text + '\n');
-    renameSync(`${this.file}.tmp`, this.file);
+    writeFileAtomic(this.file, text + '\n');
   }
 
   /** The plan to apply; undefined when there is none yet (nothing is touched then). */

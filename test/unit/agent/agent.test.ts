@@ -61,7 +61,10 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
   const calls: string[] = [];
   const reports: LVSNodeStatus[] = [];
   const health = new FakeHealth();
-  const current = { spec: initialSpec, reads: 0 };
+  const current: { spec: LVSNodeSpec; reads: number; allocations?: Record<string, number> } = {
+    spec: initialSpec,
+    reads: 0,
+  };
   const clock = { ms: 0 };
   const vrrp = { state: 'MASTER' as VrrpState, notify: () => {} };
   const drivers: AgentDrivers = {
@@ -91,7 +94,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
       plan: {
         read: () => {
           current.reads += 1;
-          return { spec: current.spec, messages: [] };
+          return { spec: current.spec, messages: [], allocations: current.allocations };
         },
       },
       drivers,
@@ -368,6 +371,47 @@ describe('the status document', () => {
     health.fail('172.16.40.151');
     await agent.reconcile();
     expect(weights()).toEqual(['172.16.40.151 false 0', '172.16.40.152 true 1']);
+  });
+});
+
+describe('the state', () => {
+  it('is written by the agent alone: the VRIDs the plan source allocated are kept with the rest', async () => {
+    const { agent, current, stateDir } = setup(seedPlan);
+    current.allocations = { 'default/web': 10 };
+    await agent.reconcile();
+    expect(readState(stateDir)).toMatchObject({ allocations: { 'default/web': 10 }, appliedGeneration: 1 });
+    expect(agent.state.allocations).toEqual({ 'default/web': 10 });
+  });
+});
+
+describe('the Ready condition', () => {
+  it('keeps its lastTransitionTime through a health flap while Ready stays True', async () => {
+    const { agent, health, reports, clock } = setup(seedPlan);
+    clock.ms = 1000;
+    await agent.reconcile();
+    const ready = () => reports.at(-1)!.conditions!.find((c) => c.type === 'Ready')!;
+    expect(ready()).toMatchObject({ status: 'True', lastTransitionTime: new Date(1000).toISOString() });
+    const before = reports.length;
+    clock.ms = 5000;
+    health.fail('172.16.40.151');
+    await agent.reconcile();
+    expect(reports.length).toBeGreaterThan(before);
+    expect(reports.at(-1)!.destinations!.find((d) => d.address === '172.16.40.151')!.healthy).toBe(false);
+    expect(ready()).toMatchObject({ status: 'True', lastTransitionTime: new Date(1000).toISOString() });
+  });
+
+  it('moves its lastTransitionTime when Ready changes', async () => {
+    const { agent, reports, clock, drivers } = setup(seedPlan);
+    await agent.reconcile();
+    clock.ms = 7000;
+    drivers.loadModule = async () => {
+      throw new Error('no ip_vs');
+    };
+    await agent.reconcile();
+    expect(reports.at(-1)!.conditions![0]).toMatchObject({
+      status: 'False',
+      lastTransitionTime: new Date(7000).toISOString(),
+    });
   });
 });
 

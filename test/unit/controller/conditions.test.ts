@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { condition, mergeConditions, type Condition } from '../../../src/cluster/conditions.js';
+import { condition, mergeConditions, type Condition } from '../../../src/core/api/conditions.js';
 import { stableJson } from '../../../src/core/api/stable-json.js';
 
 const T1 = '2025-03-01T12:00:00Z';

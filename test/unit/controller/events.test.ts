@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../../../src/cluster/conditions.js';
+import type { Condition } from '../../../src/core/api/conditions.js';
 import { realServerEvents, virtualServiceEvents } from '../../../src/cluster/events.js';
 import type { RealServerStatus, VirtualServiceStatus } from '../../../src/cluster/status.js';
 

@@ -166,6 +166,26 @@ describe('KeepalivedSupervisor (fake keepalived)', () => {
     expect(missing).toEqual({ action: 'none', error: 'vrrp instance VI_10: no interface holds 192.0.2.77' });
   });
 
+  it("gives the sync daemon the instance's interface, looked up in keepalived's network namespace", async () => {
+    const calls: string[][] = [];
+    const s = new KeepalivedSupervisor({
+      nodeName: 'lvs01',
+      stateDir,
+      netns: 'lvs-ns',
+      run: runWithAddresses(() => ipAddr, calls),
+    });
+    supervisors.push(s);
+    const plan = spec(
+      instance({ interface: undefined, sourceAddress: '192.0.2.2' }),
+      instance({ name: 'VI_11', virtualRouterID: 11 }),
+    );
+    expect(await s.interfaceFor(plan, 10)).toBe('eth0');
+    expect(calls).toEqual([['ip', '-n', 'lvs-ns', '-j', 'addr', 'show']]);
+    expect(await s.interfaceFor(plan, 11)).toBe('eth0'); // the plan's own: no lookup
+    expect(await s.interfaceFor(plan, 12)).toBeUndefined();
+    expect(calls).toHaveLength(1);
+  });
+
   it('reads states from the notify FIFO, and again after the writer closed it', async () => {
     const s = supervisor();
     await s.ensure(spec(instance(), instance({ name: 'VI_11', virtualRouterID: 11 })));

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseLocalArgs } from '../../../src/node/local-command.js';
+import { parseAgentArgs } from '../../../src/node/agent-command.js';
 
 const base = ['--manifests', 'm', '--node', 'lvs01', '--state-dir', '/tmp/s'];
 
@@ -30,5 +31,43 @@ describe('lvs-operator local options', () => {
 
   it('names the flag that is missing', () => {
     expect(() => parseLocalArgs(['--node', 'x', '--state-dir', 's'])).toThrow('local needs --manifests DIR');
+  });
+
+  it('names the node that is missing, and takes it from NODE_NAME as the agent does', () => {
+    vi.stubEnv('NODE_NAME', '');
+    expect(() => parseLocalArgs(['--manifests', 'm'])).toThrow(
+      'local needs --node NAME (or NODE_NAME in the environment)',
+    );
+    vi.stubEnv('NODE_NAME', 'lvs02');
+    expect(parseLocalArgs(['--manifests', 'm']).node).toBe('lvs02');
+    vi.unstubAllEnvs();
+  });
+});
+
+describe('lvs-operator local and agent take the same flags with the same defaults', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('defaults the state dir to /var/lib/lvs-operator for both', () => {
+    const local = parseLocalArgs(['--manifests', 'm', '--node', 'lvs01']);
+    const { manifests, statusFile, ...shared } = local;
+    expect({ manifests, statusFile }).toEqual({ manifests: 'm', statusFile: '/var/lib/lvs-operator/status.json' });
+    const { kubeconfig, ...agentShared } = parseAgentArgs(['--node', 'lvs01']);
+    expect(kubeconfig).toBeUndefined();
+    expect(shared).toEqual({ ...agentShared, statusFile: undefined });
+    expect(shared).toMatchObject({ stateDir: '/var/lib/lvs-operator', resyncSeconds: 10, drainTimeoutSeconds: 300 });
+  });
+
+  it('gives both --proc-sys and --status-file', () => {
+    const flags = ['--node', 'lvs01', '--proc-sys', '/host/proc/sys', '--status-file', '/run/s.json'];
+    expect(parseLocalArgs(['--manifests', 'm', ...flags])).toMatchObject({
+      procSys: '/host/proc/sys',
+      statusFile: '/run/s.json',
+    });
+    expect(parseAgentArgs(flags)).toMatchObject({ procSys: '/host/proc/sys', statusFile: '/run/s.json' });
+  });
+
+  it("refuses the other source's flag", () => {
+    expect(() => parseLocalArgs(['--manifests', 'm', '--node', 'x', '--kubeconfig', 'k'])).toThrow(/kubeconfig/);
+    expect(() => parseAgentArgs(['--node', 'x', '--manifests', 'm'])).toThrow(/manifests/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/io.js';
+import { UsageError } from '../../../src/io/flags.js';
 import { parseAgentArgs } from '../../../src/node/agent-command.js';
 import { parseControllerArgs } from '../../../src/cluster/command.js';
 import { parseLocalArgs } from '../../../src/node/local-command.js';

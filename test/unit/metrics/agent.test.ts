@@ -10,7 +10,7 @@ import { EMPTY_STATE } from '../../../src/node/state.js';
 import type { LVSNodeSpec } from '../../../src/core/api/objects.js';
 import type { CommandOutput, RunCommand } from '../../../src/node/dataplane/command.js';
 import { IpvsDriver } from '../../../src/node/dataplane/ipvs.js';
-import { createHealthTracker } from '../../../src/node/wiring.js';
+import { createHealthTracker } from '../../../src/node/health/tracker.js';
 import { AgentMetrics, type AgentMetricSources } from '../../../src/node/metrics.js';
 import { destination, FakeChecker, service } from '../health/builders.js';
 import { FakeClock } from '../health/fake-clock.js';

@@ -29,7 +29,7 @@ import type { LVSNodeSpec, VrrpInstancePlan } from '../../../core/api/objects.js
 import { renderKeepalivedConf } from '../../../core/keepalived/render.js';
 import type { RunCommand } from '../command.js';
 import { runCommand } from '../command.js';
-import { listLinkAddresses, resolveInterfaces, stateFromAddresses } from './links.js';
+import { interfaceHolding, listLinkAddresses, resolveInterfaces, stateFromAddresses } from './links.js';
 import type { VrrpState } from '../../../core/vrrp.js';
 import { parseNotifyFifoLine } from './notify-fifo-line.js';
 import { NotifyFifoReader, ensureFifo } from './notify-fifo-reader.js';
@@ -113,6 +113,17 @@ export class KeepalivedSupervisor {
       if (options.release) await this.stopKeepalived();
       this.fifo.close();
     });
+  }
+
+  /**
+   * The interface of the instance with this VRID: the plan's, or the one holding its source
+   * address, looked up in the namespace keepalived runs in (the IPVS sync daemon goes where VRRP is).
+   */
+  async interfaceFor(spec: LVSNodeSpec, virtualRouterID: number): Promise<string | undefined> {
+    const instance = spec.vrrp?.instances?.find((i) => i.virtualRouterID === virtualRouterID);
+    if (instance?.interface) return instance.interface;
+    if (!instance?.sourceAddress) return undefined;
+    return interfaceHolding(await listLinkAddresses(this.run, this.options.netns), instance.sourceAddress);
   }
 
   private async ensureNow(spec: LVSNodeSpec): Promise<EnsureResult> {

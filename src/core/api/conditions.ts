@@ -1,6 +1,6 @@
 // metav1.Condition handling: a condition keeps its lastTransitionTime while its status stays the
 // same (reason and message may change), as kubebuilder's meta.SetStatusCondition does.
-import type { VirtualServiceStatus } from '../core/api/generated/virtualservice.js';
+import type { VirtualServiceStatus } from './generated/virtualservice.js';
 /** metav1.Condition, as the CRDs' status schemas give it (the same for every kind). */
 export type Condition = NonNullable<VirtualServiceStatus['conditions']>[number];
 
