@@ -84,7 +84,7 @@ export class NodeAgent {
    * waiting to start serves every request made meanwhile: resyncs and watch events never pile up
    * behind a slow pass (and a stop never waits for a backlog of them). observe: read the whole
    * IPVS table rather than trust the one last known (resyncs do, to repair drift; a plan change
-   * need not, see dataplane/ipvs.ts).
+   * need not, see ipvs/converge.ts).
    */
   reconcile(options: { observe?: boolean } = {}): Promise<void> {
     this.observeNext ||= options.observe ?? true;

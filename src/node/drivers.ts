@@ -2,7 +2,7 @@
 // tested with fakes and each real driver stays small (kube-proxy's ipvs interface is the model).
 import type { AddressPlan, LVSNodeSpec, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
 import type { IpvsTable } from '../core/ipvs/model.js';
-import type { IpvsConvergeResult } from './dataplane/ipvs.js';
+import type { IpvsConvergeResult } from './ipvs/converge.js';
 
 export type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'UNKNOWN';
 

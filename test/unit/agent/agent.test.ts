@@ -7,7 +7,7 @@ import type { AgentDrivers, VrrpState } from '../../../src/node/drivers.js';
 import type { HealthTracker } from '../../../src/node/health.js';
 import { readState, type AgentState } from '../../../src/node/state.js';
 import type { LVSNodeSpec, LVSNodeStatus, ServicePlan } from '../../../src/core/api/objects.js';
-import { IpvsDriver } from '../../../src/node/dataplane/ipvs.js';
+import { IpvsDriver } from '../../../src/node/ipvs/converge.js';
 import { healthKey } from '../../../src/node/health/health-key.js';
 import { applyHealth } from '../../../src/node/health/overlay.js';
 import { parseSave, renderSave } from '../../../src/core/ipvs/save-format.js';

@@ -8,7 +8,7 @@ import type { AgentDrivers, VrrpState } from '../../../src/node/drivers.js';
 import { EMPTY_STATE } from '../../../src/node/state.js';
 import type { LVSNodeSpec } from '../../../src/core/api/objects.js';
 import type { CommandOutput, RunCommand } from '../../../src/node/dataplane/command.js';
-import { IpvsDriver } from '../../../src/node/dataplane/ipvs.js';
+import { IpvsDriver } from '../../../src/node/ipvs/converge.js';
 import { createHealthTracker } from '../../../src/node/wiring.js';
 import { AgentMetrics, type AgentMetricSources } from '../../../src/node/metrics.js';
 import { destination, FakeChecker, service } from '../health/builders.js';

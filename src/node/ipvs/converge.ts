@@ -15,7 +15,7 @@ import type { IpvsTable } from '../../core/ipvs/model.js';
 import { parseConnectionCounts } from '../../core/ipvs/list-format.js';
 import { applyRestoreLines } from '../../core/ipvs/restore-sim.js';
 import { parseSave } from '../../core/ipvs/save-format.js';
-import { runChecked, runCommand, type RunCommand } from './command.js';
+import { runChecked, runCommand, type RunCommand } from '../dataplane/command.js';
 
 export interface IpvsConvergeResult {
   /** The lines sent in the batch (empty when the table already matched). */

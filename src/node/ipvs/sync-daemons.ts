@@ -2,7 +2,7 @@
 // backup (receives the peer's), both with the node's sync id, so whichever director holds the VIP
 // has the other's established connections when it takes over. The kernel allows one of each
 // per network namespace.
-import { runChecked, runCommand, type RunCommand } from './command.js';
+import { runChecked, runCommand, type RunCommand } from '../dataplane/command.js';
 
 export interface SyncDaemon {
   role: 'master' | 'backup';
