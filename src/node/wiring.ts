@@ -5,10 +5,10 @@ import type { HealthTracker } from './health.js';
 import type { LVSNodeSpec } from '../core/api/objects.js';
 import { convergeAddresses } from './dataplane/addresses.js';
 import { runCommand } from './dataplane/command.js';
-import { IpvsDriver } from './ipvs/converge.js';
 import { interfaceHolding, listLinkAddresses } from './dataplane/keepalived/links.js';
 import { KeepalivedSupervisor } from './dataplane/keepalived/supervisor.js';
 import { ensureKernelModule } from './dataplane/modules.js';
+import { Ipvsadm } from './ipvs/ipvsadm.js';
 import { convergeSyncDaemons } from './ipvs/sync-daemons.js';
 import { convergeSysctls, DEFAULT_PROC_SYS } from './dataplane/sysctl.js';
 import { HealthMonitor, type HealthMonitorOptions } from './health/health-monitor.js';
@@ -23,12 +23,13 @@ export function createDrivers(nodeName: string, stateDir: string, procSys = DEFA
     run: runCommand,
     onStateChange: () => vrrpListeners.forEach((listener) => listener()),
   });
+  const ipvs = new Ipvsadm(runCommand);
   return {
     loadModule: (name) => ensureKernelModule(runCommand, name),
     sysctls: (desired, originals) => convergeSysctls(desired, originals, procSys),
     addresses: (desired, tunnels, owned) => convergeAddresses(runCommand, desired, tunnels, owned),
-    ipvs: new IpvsDriver(runCommand),
-    syncDaemons: (wanted) => convergeSyncDaemons(wanted, runCommand),
+    ipvs,
+    syncDaemons: (wanted) => convergeSyncDaemons(ipvs, wanted),
     vrrp: {
       ensure: (spec) => keepalived.ensure(spec),
       states: () => keepalived.states(),
