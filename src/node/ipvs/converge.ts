@@ -10,7 +10,7 @@
 // they are what repairs drift (someone ran ipvsadm -C). An observing pass checks its batch by
 // reading the table again, so success is always judged by the kernel's table, never by a reply.
 import { diffOperations, diffTables } from '../../core/ipvs/diff.js';
-import { drainKey } from '../../core/ipvs/drain.js';
+import { connectionCounts as countsByDrainKey } from '../../core/ipvs/list-format.js';
 import type { IpvsTable } from '../../core/ipvs/model.js';
 import { operationLine } from '../../core/ipvs/operations.js';
 import { applyRestoreLines } from '../../core/ipvs/restore-sim.js';
@@ -85,10 +85,7 @@ export class IpvsConverger {
 
 /** Active + inactive connections per destination (drain.ts's drainKey), for the drain policy. */
 export async function connectionCounts(ipvs: Pick<IpvsInterface, 'connections'>): Promise<Map<string, number>> {
-  const destinations = await ipvs.connections();
-  return new Map(
-    destinations.map((d) => [drainKey(d.service, d.destination), d.activeConnections + d.inactiveConnections]),
-  );
+  return countsByDrainKey(await ipvs.connections());
 }
 
 /** The table after a batch that fully succeeded, or undefined if the simulator disagrees. */
