@@ -13,6 +13,7 @@ import { tableFromPlan } from '../core/ipvs/from-plan.js';
 import { destinationKey, formatHostPort, serviceKey, type IpvsTable } from '../core/ipvs/model.js';
 import { renderSave } from '../core/ipvs/save-format.js';
 import type { AgentDrivers } from './drivers.js';
+import { connectionCounts, IpvsConverger } from './ipvs/converge.js';
 import { writeState, type AgentState } from './state.js';
 import type { HealthTracker } from './health.js';
 import { keepRetiring, type Retiring } from './retiring.js';
@@ -90,7 +91,11 @@ export class NodeAgent {
     return this.o.state;
   }
 
+  /** Knows the IPVS table between passes, so that a plan or health change need not read it. */
+  private readonly ipvs: IpvsConverger;
+
   constructor(private readonly o: AgentOptions) {
+    this.ipvs = new IpvsConverger(o.drivers.ipvs);
     o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
     // A VRRP transition (keepalived's notify FIFO) is news for the status at once, not at the next pass.
     o.drivers.vrrp.onChange?.(() => this.report());
@@ -101,7 +106,7 @@ export class NodeAgent {
    * waiting to start serves every request made meanwhile: resyncs and watch events never pile up
    * behind a slow pass (and a stop never waits for a backlog of them). observe: read the whole
    * IPVS table rather than trust the one last known (resyncs do, to repair drift; a plan change
-   * need not, see dataplane/ipvs.ts).
+   * need not, see ipvs/converge.ts).
    */
   reconcile(options: { observe?: boolean } = {}): Promise<void> {
     this.observeNext ||= options.observe ?? true;
@@ -231,12 +236,7 @@ export class NodeAgent {
   private async convergeIpvs(observe: boolean): Promise<void> {
     const desired = this.o.health.table(this.spec.ipvs?.services ?? []);
     const owned = new Set(this.o.state.ownedServices);
-    const result = await this.o.drivers.ipvs.converge(
-      desired,
-      owned,
-      (actual, wanted) => this.drain(actual, wanted),
-      observe,
-    );
+    const result = await this.ipvs.converge(desired, owned, (actual, wanted) => this.drain(actual, wanted), observe);
     const desiredKeys = desired.services.map(serviceKey);
     const actualKeys = new Set(result.actual.services.map(serviceKey));
     // Owned from now on: what we want, and what we wanted to delete but is still there.
@@ -284,7 +284,7 @@ export class NodeAgent {
       desired,
       actual,
       candidates,
-      connections: await this.o.drivers.ipvs.connectionCounts(),
+      connections: await connectionCounts(this.o.drivers.ipvs),
       drainingSince: this.drainingSince,
       now: this.now().getTime(),
       timeoutMs: this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,

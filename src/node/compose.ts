@@ -13,10 +13,10 @@ import type { AgentDrivers } from './drivers.js';
 import type { NodeAgentOptions } from './flags.js';
 import { convergeAddresses } from './dataplane/addresses.js';
 import { runCommand } from './dataplane/command.js';
-import { IpvsDriver } from './dataplane/ipvs.js';
 import { KeepalivedSupervisor } from './dataplane/keepalived/supervisor.js';
 import { ensureKernelModule } from './dataplane/modules.js';
-import { convergeSyncDaemons } from './dataplane/sync-daemon.js';
+import { Ipvsadm } from './ipvs/ipvsadm.js';
+import { convergeSyncDaemons } from './ipvs/sync-daemons.js';
 import { convergeSysctls, DEFAULT_PROC_SYS } from './dataplane/sysctl.js';
 import { createHealthTracker } from './health/tracker.js';
 import { runUntilSignalled } from './lifecycle.js';
@@ -80,12 +80,13 @@ export function createDrivers(nodeName: string, stateDir: string, procSys = DEFA
     run: runCommand,
     onStateChange: () => vrrpListeners.forEach((listener) => listener()),
   });
+  const ipvs = new Ipvsadm(runCommand);
   return {
     loadModule: (name) => ensureKernelModule(runCommand, name),
     sysctls: (desired, originals) => convergeSysctls(desired, originals, procSys),
     addresses: (desired, tunnels, owned) => convergeAddresses(runCommand, desired, tunnels, owned),
-    ipvs: new IpvsDriver(runCommand),
-    syncDaemons: (wanted) => convergeSyncDaemons(wanted, runCommand),
+    ipvs,
+    syncDaemons: (wanted) => convergeSyncDaemons(ipvs, wanted),
     vrrp: {
       ensure: (spec) => keepalived.ensure(spec),
       states: () => keepalived.states(),

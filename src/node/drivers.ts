@@ -1,8 +1,7 @@
 // What the agent needs from the system, as one small interface per concern, so the loop can be
 // tested with fakes and each real driver stays small (kube-proxy's ipvs interface is the model).
 import type { AddressPlan, LVSNodeSpec, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
-import type { IpvsTable } from '../core/ipvs/model.js';
-import type { IpvsConvergeResult } from './dataplane/ipvs.js';
+import type { IpvsInterface } from './ipvs/interface.js';
 import type { VrrpState } from '../core/vrrp.js';
 
 export interface VrrpDriver {
@@ -26,16 +25,8 @@ export interface AgentDrivers {
     tunnels: TunnelPlan[],
     owned: AddressPlan[],
   ): Promise<{ owned: AddressPlan[]; errors: { interface: string; address?: string; message: string }[] }>;
-  ipvs: {
-    converge(
-      desired: IpvsTable,
-      owned: Set<string>,
-      adjust?: (actual: IpvsTable, desired: IpvsTable) => Promise<IpvsTable>,
-      /** false: diff against the table as last known (a plan or health change); true: read it (a resync). */
-      observe?: boolean,
-    ): Promise<IpvsConvergeResult>;
-    connectionCounts(): Promise<Map<string, number>>;
-  };
+  /** Every IPVS read and write; the agent converges the table over it (ipvs/converge.ts). */
+  ipvs: IpvsInterface;
   syncDaemons(wanted: { interface: string; syncID: number } | undefined): Promise<unknown>;
   vrrp: VrrpDriver;
 }

@@ -2,25 +2,19 @@
 // scrape time (collect callbacks), so that a scrape shows the state at that moment and the agent
 // pays nothing between scrapes; only the events (a check's verdict, a pass) are counted as they
 // happen. IPVS figures cover the services the agent owns, never the others (kube-proxy's, a
-// user's), and are read only while it owns some: a real server never runs ipvsadm for this.
+// user's), and are read only while it owns some: a real server never reads IPVS for this.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AgentDrivers } from './drivers.js';
 import { VRRP_STATES, type VrrpState } from '../core/vrrp.js';
 import type { HealthTracker } from './health.js';
 import type { AgentState } from './state.js';
 import type { DestinationHealth } from '../core/api/objects.js';
-import { runChecked, runCommand, type RunCommand } from './dataplane/command.js';
 import type { CheckVerdict } from './health/health-monitor.js';
+import type { IpvsInterface } from './ipvs/interface.js';
 import type { Log } from '../io/log.js';
 import type { ListenAddress } from '../io/metrics-address.js';
 import { serveMetrics } from '../io/metrics-server.js';
-import {
-  destinationLabel,
-  parseStateListing,
-  parseStatsListing,
-  type DestinationState,
-  type DestinationStats,
-} from '../core/ipvs/list-format.js';
+import { destinationLabel, type DestinationState, type DestinationStats } from '../core/ipvs/list-format.js';
 import { canonicalServiceKey } from '../core/ipvs/model.js';
 
 /** Where the scrape-time metrics come from; read at every scrape. */
@@ -31,6 +25,8 @@ export interface AgentMetricSources {
   appliedGeneration(): number;
   vrrpStates(): ReadonlyMap<string, { state: VrrpState }>;
   health(): readonly DestinationHealth[];
+  /** Where the IPVS figures are read (the agent's IPVS interface). */
+  ipvs: Pick<IpvsInterface, 'connections' | 'stats'>;
 }
 
 interface IpvsFigures {
@@ -40,7 +36,8 @@ interface IpvsFigures {
 
 const IPVS_LABELS = ['service', 'destination'] as const;
 type IpvsLabel = (typeof IPVS_LABELS)[number];
-const SCRAPE_COMMAND_TIMEOUT_MS = 8_000;
+const SCRAPE_READ_TIMEOUT_MS = 8_000;
+type Registers = Registry[];
 
 /** A collect callback: reads the figures, then resets the metric and fills it from them. */
 function refill<M extends { reset(): void }, T>(read: () => T | Promise<T>, fill: (metric: M, figures: T) => void) {
@@ -67,66 +64,11 @@ export class AgentMetrics {
 
   constructor(
     readonly registry: Registry,
-    private readonly o: { run?: RunCommand; log?: Log } = {},
+    private readonly o: { log?: Log } = {},
   ) {
     const registers = [registry];
-    const ipvs = () => this.ipvs();
-    const counters: [string, string, keyof Omit<DestinationStats, 'service' | 'destination'>][] = [
-      [
-        'lvs_ipvs_connections_total',
-        'Connections IPVS scheduled to the destination since it was added.',
-        'connections',
-      ],
-      ['lvs_ipvs_incoming_packets_total', 'Packets from clients through the destination.', 'inPackets'],
-      ['lvs_ipvs_outgoing_packets_total', 'Packets back to clients from the destination (NAT only).', 'outPackets'],
-      ['lvs_ipvs_incoming_bytes_total', 'Bytes from clients through the destination.', 'inBytes'],
-      ['lvs_ipvs_outgoing_bytes_total', 'Bytes back to clients from the destination (NAT only).', 'outBytes'],
-    ];
-    for (const [name, help, field] of counters)
-      new Counter<IpvsLabel>({
-        name,
-        help: `${help} From ipvsadm --stats, for the services this agent owns.`,
-        labelNames: IPVS_LABELS,
-        registers,
-        collect: refill(ipvs, (m: Counter<IpvsLabel>, f) => f.stats.forEach((d) => m.inc(ipvsLabels(d), d[field]))),
-      });
-    const gauges: [string, string, keyof Omit<DestinationState, 'service' | 'destination'>][] = [
-      [
-        'lvs_ipvs_active_connections',
-        'Connections to the destination in the kernel now, established.',
-        'activeConnections',
-      ],
-      [
-        'lvs_ipvs_inactive_connections',
-        'Connections to the destination in the kernel now, other states.',
-        'inactiveConnections',
-      ],
-      ['lvs_ipvs_destination_weight', 'The destination weight in the kernel (0: no new connections).', 'weight'],
-    ];
-    for (const [name, help, field] of gauges)
-      new Gauge<IpvsLabel>({
-        name,
-        help: `${help} For the services this agent owns.`,
-        labelNames: IPVS_LABELS,
-        registers,
-        collect: refill(ipvs, (m: Gauge<IpvsLabel>, f) => f.state.forEach((d) => m.set(ipvsLabels(d), d[field]))),
-      });
-
-    new Gauge({
-      name: 'lvs_vrrp_state',
-      help: 'The VRRP instance state, one-hot: 1 for the current state, 0 for the others.',
-      // vrrp_instance, not instance: Prometheus gives every target an instance label of its own.
-      labelNames: ['vrrp_instance', 'state'],
-      registers,
-      collect: refill(
-        () => this.sources?.vrrpStates() ?? new Map(),
-        (m: Gauge<'vrrp_instance' | 'state'>, states) => {
-          for (const [instance, s] of states)
-            for (const state of VRRP_STATES) m.set({ vrrp_instance: instance, state }, state === s.state ? 1 : 0);
-        },
-      ),
-    });
-
+    registerIpvsMetrics(registers, () => this.ipvs());
+    registerVrrpMetric(registers, () => this.sources?.vrrpStates() ?? new Map());
     new Gauge({
       name: 'lvs_health_check_up',
       help: 'Whether the destination is healthy (1) or taken out by its health check (0); not yet checked counts as 1.',
@@ -152,7 +94,6 @@ export class AgentMetrics {
       labelNames: ['service', 'destination', 'result'],
       registers,
     });
-
     this.passDuration = new Histogram({
       name: 'lvs_agent_apply_duration_seconds',
       help: 'How long one full reconcile pass took (plan, addresses, sysctls, IPVS, sync daemon, VRRP).',
@@ -164,17 +105,7 @@ export class AgentMetrics {
       help: 'Full reconcile passes that ended with errors (the LVSNode status lastError says which).',
       registers,
     });
-    new Gauge({
-      name: 'lvs_agent_plan_generation',
-      help: 'The plan generation the agent last applied without errors.',
-      registers,
-      collect: refill(
-        () => this.sources?.appliedGeneration(),
-        (m: Gauge, generation) => {
-          if (generation !== undefined) m.set(generation);
-        },
-      ),
-    });
+    registerGenerationMetric(registers, () => this.sources?.appliedGeneration());
   }
 
   /** Where the scrape-time figures come from (the agent's state, drivers and health tracker). */
@@ -207,17 +138,14 @@ export class AgentMetrics {
 
   private async readIpvs(): Promise<IpvsFigures> {
     const owned = new Set((this.sources?.ownedServices() ?? []).map((k) => canonicalServiceKey(k) ?? k));
-    if (owned.size === 0) return { stats: [], state: [] };
-    const run = this.o.run ?? runCommand;
-    const options = { timeoutMs: SCRAPE_COMMAND_TIMEOUT_MS };
+    if (owned.size === 0 || !this.sources) return { stats: [], state: [] };
+    const options = { timeoutMs: SCRAPE_READ_TIMEOUT_MS };
     try {
-      const [stats, state] = await Promise.all([
-        runChecked(run, ['ipvsadm', '-L', '-n', '--exact', '--stats'], options),
-        runChecked(run, ['ipvsadm', '-L', '-n', '--exact'], options),
-      ]);
+      const ipvs = this.sources.ipvs;
+      const [stats, state] = await Promise.all([ipvs.stats(options), ipvs.connections(options)]);
       this.lastError = '';
       const mine = (d: { service: string }) => owned.has(d.service);
-      return { stats: parseStatsListing(stats).filter(mine), state: parseStateListing(state).filter(mine) };
+      return { stats: stats.filter(mine), state: state.filter(mine) };
     } catch (error) {
       const message = (error as Error).message;
       if (message !== this.lastError) this.o.log?.('ipvs metrics not read', { error: message });
@@ -233,7 +161,7 @@ export function serveAgentMetrics(
   address: ListenAddress,
   agent: {
     state: Pick<AgentState, 'ownedServices' | 'appliedGeneration'>;
-    drivers: Pick<AgentDrivers, 'vrrp'>;
+    drivers: Pick<AgentDrivers, 'vrrp' | 'ipvs'>;
     health: Pick<HealthTracker, 'snapshot'>;
   },
   log: Log,
@@ -244,6 +172,72 @@ export function serveAgentMetrics(
     appliedGeneration: () => agent.state.appliedGeneration,
     vrrpStates: () => agent.drivers.vrrp.states(),
     health: () => agent.health.snapshot(),
+    ipvs: agent.drivers.ipvs,
   });
   return serveMetrics(metrics.registry, address, log);
+}
+
+/** The IPVS counters (ipvsadm --stats) and gauges (weight, connections now), read once per scrape. */
+function registerIpvsMetrics(registers: Registers, ipvs: () => Promise<IpvsFigures>): void {
+  const counters: [string, string, keyof Omit<DestinationStats, 'service' | 'destination'>][] = [
+    ['lvs_ipvs_connections_total', 'Connections IPVS scheduled to the destination since it was added.', 'connections'],
+    ['lvs_ipvs_incoming_packets_total', 'Packets from clients through the destination.', 'inPackets'],
+    ['lvs_ipvs_outgoing_packets_total', 'Packets back to clients from the destination (NAT only).', 'outPackets'],
+    ['lvs_ipvs_incoming_bytes_total', 'Bytes from clients through the destination.', 'inBytes'],
+    ['lvs_ipvs_outgoing_bytes_total', 'Bytes back to clients from the destination (NAT only).', 'outBytes'],
+  ];
+  for (const [name, help, field] of counters)
+    new Counter<IpvsLabel>({
+      name,
+      help: `${help} From ipvsadm --stats, for the services this agent owns.`,
+      labelNames: IPVS_LABELS,
+      registers,
+      collect: refill(ipvs, (m: Counter<IpvsLabel>, f) => f.stats.forEach((d) => m.inc(ipvsLabels(d), d[field]))),
+    });
+  const gauges: [string, string, keyof Omit<DestinationState, 'service' | 'destination'>][] = [
+    [
+      'lvs_ipvs_active_connections',
+      'Connections to the destination in the kernel now, established.',
+      'activeConnections',
+    ],
+    [
+      'lvs_ipvs_inactive_connections',
+      'Connections to the destination in the kernel now, other states.',
+      'inactiveConnections',
+    ],
+    ['lvs_ipvs_destination_weight', 'The destination weight in the kernel (0: no new connections).', 'weight'],
+  ];
+  for (const [name, help, field] of gauges)
+    new Gauge<IpvsLabel>({
+      name,
+      help: `${help} For the services this agent owns.`,
+      labelNames: IPVS_LABELS,
+      registers,
+      collect: refill(ipvs, (m: Gauge<IpvsLabel>, f) => f.state.forEach((d) => m.set(ipvsLabels(d), d[field]))),
+    });
+}
+
+function registerVrrpMetric(registers: Registers, read: () => ReadonlyMap<string, { state: VrrpState }>): void {
+  new Gauge({
+    name: 'lvs_vrrp_state',
+    help: 'The VRRP instance state, one-hot: 1 for the current state, 0 for the others.',
+    // vrrp_instance, not instance: Prometheus gives every target an instance label of its own.
+    labelNames: ['vrrp_instance', 'state'],
+    registers,
+    collect: refill(read, (m: Gauge<'vrrp_instance' | 'state'>, states) => {
+      for (const [instance, s] of states)
+        for (const state of VRRP_STATES) m.set({ vrrp_instance: instance, state }, state === s.state ? 1 : 0);
+    }),
+  });
+}
+
+function registerGenerationMetric(registers: Registers, read: () => number | undefined): void {
+  new Gauge({
+    name: 'lvs_agent_plan_generation',
+    help: 'The plan generation the agent last applied without errors.',
+    registers,
+    collect: refill(read, (m: Gauge, generation) => {
+      if (generation !== undefined) m.set(generation);
+    }),
+  });
 }

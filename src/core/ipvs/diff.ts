@@ -1,5 +1,5 @@
-// The plan: the fewest `ipvsadm -R` lines that turn the actual table into the desired one for
-// the services we manage, and leave everything else alone.
+// The plan: the fewest operations (operations.ts; as `ipvsadm -R` lines, diffTables) that turn
+// the actual table into the desired one for the services we manage, and leave everything else alone.
 //
 // Managed services: every desired service, plus owned services (ones we created earlier) that
 // are no longer desired; those are deleted. Any other service in the actual table belongs to
@@ -17,14 +17,9 @@
 // clears the flags, without -s sets wlc; -e without -m turns a NAT destination into DR, without
 // -w sets weight 1, without --tun-type makes a GUE/GRE tunnel ipip, without -x/-y zeroes them.
 import { canonicalTable } from './canonical.js';
-import type { IpvsDestination, IpvsService, IpvsTable } from './model.js';
+import type { IpvsService, IpvsTable } from './model.js';
 import { canonicalServiceKey, destinationKey, serviceKey } from './model.js';
-import {
-  renderDeleteDestinationLine,
-  renderDeleteServiceLine,
-  renderDestinationLine,
-  renderServiceLine,
-} from './save-format.js';
+import { operationLine, sameDestinationSpec, sameServiceSpec, serviceSpec, type IpvsOperation } from './operations.js';
 import { assertValidTable } from './validate.js';
 
 export interface DiffOptions {
@@ -42,73 +37,58 @@ export interface DiffOptions {
 }
 
 /**
- * Restore lines (ipvsadm -R syntax, short options, no trailing newline) from actual to desired.
- * Throws IpvsTableError if the desired table could not be programmed or would never read back
- * as asked (see validate.ts); the actual table is taken as the kernel reported it.
+ * Restore lines (ipvsadm -R syntax, short options, no trailing newline) from actual to desired:
+ * diffOperations, one line per operation.
  */
 export function diffTables(actual: IpvsTable, desired: IpvsTable, opts: DiffOptions): string[] {
+  return diffOperations(actual, desired, opts).map(operationLine);
+}
+
+/**
+ * The operations, in the order above, that turn actual into desired; each canonical and with
+ * its full spec. Throws IpvsTableError if the desired table could not be programmed or would
+ * never read back as asked (see validate.ts); the actual table is taken as the kernel reported it.
+ */
+export function diffOperations(actual: IpvsTable, desired: IpvsTable, opts: DiffOptions): IpvsOperation[] {
   assertValidTable(desired);
   const want = canonicalTable(desired).services;
   const have = new Map(canonicalTable(actual).services.map((s) => [serviceKey(s), s]));
   const wantKeys = new Set(want.map(serviceKey));
   // an owned key that does not parse stays as it is (and matches nothing)
   const owned = new Set([...opts.owned].map((k) => canonicalServiceKey(k) ?? k));
-  const lines: string[] = [];
+  const ops: IpvsOperation[] = [];
   for (const [key, s] of have) {
-    if (owned.has(key) && !wantKeys.has(key)) lines.push(renderDeleteServiceLine(s));
+    if (owned.has(key) && !wantKeys.has(key)) ops.push({ kind: 'delete-service', service: serviceSpec(s) });
   }
   for (const s of want) {
     const current = have.get(serviceKey(s));
     if (!current) {
-      lines.push(renderServiceLine('-A', s));
-      for (const d of s.destinations) lines.push(renderDestinationLine('-a', s, d));
+      const service = serviceSpec(s);
+      ops.push({ kind: 'add-service', service });
+      for (const destination of s.destinations) ops.push({ kind: 'add-destination', service, destination });
       continue;
     }
-    if (!sameServiceSpec(current, s)) lines.push(renderServiceLine('-E', s));
-    lines.push(...destinationLines(current, s, opts.actualLacksThresholds ?? false));
+    if (!sameServiceSpec(current, s)) ops.push({ kind: 'update-service', service: serviceSpec(s) });
+    ops.push(...destinationOperations(current, s, opts.actualLacksThresholds ?? false));
   }
-  return lines;
+  return ops;
 }
 
-function destinationLines(current: IpvsService, wanted: IpvsService, ignoreThresholds: boolean): string[] {
+function destinationOperations(current: IpvsService, wanted: IpvsService, ignoreThresholds: boolean): IpvsOperation[] {
+  const service = serviceSpec(wanted);
   const have = new Map(current.destinations.map((d) => [destinationKey(d), d]));
   const wantKeys = new Set(wanted.destinations.map(destinationKey));
-  const removals: string[] = [];
-  const edits: string[] = [];
-  const additions: string[] = [];
-  for (const [key, d] of have) {
-    if (!wantKeys.has(key)) removals.push(renderDeleteDestinationLine(wanted, d));
+  const removals: IpvsOperation[] = [];
+  const edits: IpvsOperation[] = [];
+  const additions: IpvsOperation[] = [];
+  for (const [key, destination] of have) {
+    if (!wantKeys.has(key)) removals.push({ kind: 'delete-destination', service, destination });
   }
-  for (const d of wanted.destinations) {
-    const existing = have.get(destinationKey(d));
-    if (!existing) additions.push(renderDestinationLine('-a', wanted, d));
-    else if (!sameDestinationSpec(existing, d, ignoreThresholds)) edits.push(renderDestinationLine('-e', wanted, d));
+  for (const destination of wanted.destinations) {
+    const existing = have.get(destinationKey(destination));
+    if (!existing) additions.push({ kind: 'add-destination', service, destination });
+    else if (!sameDestinationSpec(existing, destination, ignoreThresholds))
+      edits.push({ kind: 'update-destination', service, destination });
   }
   return [...removals, ...edits, ...additions];
-}
-
-/** Both canonical: compare what an -E line would set. */
-function sameServiceSpec(a: IpvsService, b: IpvsService): boolean {
-  return (
-    a.scheduler === b.scheduler &&
-    (a.schedulerFlags ?? []).join(',') === (b.schedulerFlags ?? []).join(',') &&
-    a.persistence?.timeout === b.persistence?.timeout &&
-    a.persistence?.netmask === b.persistence?.netmask &&
-    (a.onePacket ?? false) === (b.onePacket ?? false)
-  );
-}
-
-/** Both canonical: compare what an -e line would set. */
-function sameDestinationSpec(a: IpvsDestination, b: IpvsDestination, ignoreThresholds: boolean): boolean {
-  const thresholdsEqual =
-    ignoreThresholds ||
-    ((a.upperThreshold ?? 0) === (b.upperThreshold ?? 0) && (a.lowerThreshold ?? 0) === (b.lowerThreshold ?? 0));
-  return (
-    a.forwarding === b.forwarding &&
-    a.weight === b.weight &&
-    thresholdsEqual &&
-    a.tunnelType === b.tunnelType &&
-    a.tunnelPort === b.tunnelPort &&
-    a.tunnelChecksum === b.tunnelChecksum
-  );
 }

@@ -24,7 +24,7 @@ export interface DrainInput {
   actual: IpvsTable;
   /** removalCandidates(desired, planned, actual): computed once by the caller, who needs it first. */
   candidates: readonly string[];
-  /** Active + inactive connections per drainKey (ipvsadm -L -n); absent = none. */
+  /** Active + inactive connections per drainKey (the IPVS interface's connections()); absent = none. */
   connections: ReadonlyMap<string, number>;
   /** When each destination started draining (epoch ms), from the previous pass. */
   drainingSince: ReadonlyMap<string, number>;

@@ -95,12 +95,14 @@ export function parseStateListing(listing: string): DestinationState[] {
   });
 }
 
-/** drainKey -> active + inactive connections. */
+/** drainKey -> active + inactive connections, of `ipvsadm -L -n [--exact]`. */
 export function parseConnectionCounts(listing: string): Map<string, number> {
+  return connectionCounts(parseStateListing(listing));
+}
+
+/** drainKey -> active + inactive connections: what the drain asks of each destination. */
+export function connectionCounts(destinations: readonly DestinationState[]): Map<string, number> {
   return new Map(
-    parseStateListing(listing).map((d) => [
-      drainKey(d.service, d.destination),
-      d.activeConnections + d.inactiveConnections,
-    ]),
+    destinations.map((d) => [drainKey(d.service, d.destination), d.activeConnections + d.inactiveConnections]),
   );
 }

@@ -22,7 +22,7 @@ export function serviceOption(s: Pick<IpvsService, 'protocol' | 'address' | 'por
 }
 
 /** A service line with its full spec (ipvsadm -E resets whatever it is not given). */
-export function renderServiceLine(command: '-A' | '-E', s: IpvsService): string {
+export function renderServiceLine(command: '-A' | '-E', s: Omit<IpvsService, 'destinations'>): string {
   let line = `${command} ${serviceOption(s)} -s ${s.scheduler}`;
   if (s.persistence) {
     line += ` -p ${s.persistence.timeout}`;
@@ -37,7 +37,11 @@ export function renderServiceLine(command: '-A' | '-E', s: IpvsService): string 
  * A destination line with its full spec: ipvsadm -e resets what it is not given (no -m turns
  * NAT into DR, no -w means weight 1, no --tun-type means ipip, no -x/-y means 0).
  */
-export function renderDestinationLine(command: '-a' | '-e', s: IpvsService, d: IpvsDestination): string {
+export function renderDestinationLine(
+  command: '-a' | '-e',
+  s: Pick<IpvsService, 'protocol' | 'address' | 'port'>,
+  d: IpvsDestination,
+): string {
   let line = `${command} ${serviceOption(s)} -r ${formatHostPort(d.address, d.port)} ${FORWARDING_FLAG[d.forwarding]} -w ${d.weight}`;
   if (d.upperThreshold) line += ` -x ${d.upperThreshold}`;
   if (d.lowerThreshold) line += ` -y ${d.lowerThreshold}`;
@@ -52,7 +56,10 @@ export function renderDestinationLine(command: '-a' | '-e', s: IpvsService, d: I
 }
 
 /** `-d` names a destination by address and port only. */
-export function renderDeleteDestinationLine(s: IpvsService, d: Pick<IpvsDestination, 'address' | 'port'>): string {
+export function renderDeleteDestinationLine(
+  s: Pick<IpvsService, 'protocol' | 'address' | 'port'>,
+  d: Pick<IpvsDestination, 'address' | 'port'>,
+): string {
   return `-d ${serviceOption(s)} -r ${formatHostPort(d.address, d.port)}`;
 }
 

@@ -8,7 +8,7 @@ import type { VrrpState } from '../../../src/core/vrrp.js';
 import type { HealthTracker } from '../../../src/node/health.js';
 import { readState, type AgentState } from '../../../src/node/state.js';
 import type { LVSNodeSpec, LVSNodeStatus, ServicePlan } from '../../../src/core/api/objects.js';
-import { IpvsDriver } from '../../../src/node/dataplane/ipvs.js';
+import { Ipvsadm } from '../../../src/node/ipvs/ipvsadm.js';
 import { healthKey } from '../../../src/node/health/health-key.js';
 import { applyHealth } from '../../../src/node/health/overlay.js';
 import { parseSave, renderSave } from '../../../src/core/ipvs/save-format.js';
@@ -77,7 +77,7 @@ function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
       calls.push(`addresses ${desired.length}`);
       return { owned: desired, errors: [] };
     },
-    ipvs: new IpvsDriver(kernel.run),
+    ipvs: new Ipvsadm(kernel.run),
     syncDaemons: async (wanted) => void calls.push(`sync ${wanted?.interface} ${wanted?.syncID}`),
     vrrp: {
       ensure: async () => ({ action: 'none' }),

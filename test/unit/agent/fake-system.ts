@@ -1,4 +1,4 @@
-// A fake of the tools the IPVS driver runs, built from the pure model of ipvsadm (save format and
+// A fake of the tools the ipvsadm implementation of the IPVS interface runs, built from the pure model of ipvsadm (save format and
 // the restore simulator, which was checked line for line against the real kernel): lets the
 // agent loop be tested without a kernel. The real thing is tested in test/e2e.
 import type { CommandOutput, RunCommand } from '../../../src/node/dataplane/command.js';
@@ -11,7 +11,7 @@ export class FakeIpvsKernel {
   readonly batches: string[][] = [];
   /** Lines the "kernel" refuses, as ipvsadm -R would: its message on stderr, the rest applied, exit 0. */
   refuse: (line: string) => string | false = () => false;
-  /** Connections per destination `address:port` (every service), for `ipvsadm -L -n`. */
+  /** Connections per destination `address:port` (every service), for `ipvsadm -L -n --exact`. */
   connections = new Map<string, number>();
 
   /** Every command run, in order. */
@@ -21,7 +21,7 @@ export class FakeIpvsKernel {
     const cmd = argv.join(' ');
     this.commands.push(cmd);
     if (cmd === 'ipvsadm -S -n') return { code: 0, stdout: renderSave(this.table), stderr: '' };
-    if (cmd === 'ipvsadm -L -n') return { code: 0, stdout: this.listing(), stderr: '' };
+    if (cmd === 'ipvsadm -L -n --exact') return { code: 0, stdout: this.listing(), stderr: '' };
     if (cmd === 'ipvsadm -R') {
       const lines = (options?.input ?? '').split('\n').filter(Boolean);
       this.batches.push(lines);

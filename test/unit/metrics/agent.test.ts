@@ -9,7 +9,8 @@ import type { VrrpState } from '../../../src/core/vrrp.js';
 import { EMPTY_STATE } from '../../../src/node/state.js';
 import type { LVSNodeSpec } from '../../../src/core/api/objects.js';
 import type { CommandOutput, RunCommand } from '../../../src/node/dataplane/command.js';
-import { IpvsDriver } from '../../../src/node/dataplane/ipvs.js';
+import { FakeIpvs } from '../../../src/node/ipvs/fake.js';
+import { Ipvsadm } from '../../../src/node/ipvs/ipvsadm.js';
 import { createHealthTracker } from '../../../src/node/health/tracker.js';
 import { AgentMetrics, type AgentMetricSources } from '../../../src/node/metrics.js';
 import { destination, FakeChecker, service } from '../health/builders.js';
@@ -37,7 +38,7 @@ function setup(options: { owned?: string[]; fail?: boolean } = {}) {
   const ipvsadm = fakeIpvsadm(options.fail);
   const logs: string[] = [];
   const registry = new Registry();
-  const metrics = new AgentMetrics(registry, { run: ipvsadm.run, log: (event) => logs.push(event) });
+  const metrics = new AgentMetrics(registry, { log: (event) => logs.push(event) });
   const vrrp = new Map<string, { state: VrrpState }>();
   const sources: AgentMetricSources & { owned: string[]; generation: number } = {
     owned: options.owned ?? ['TCP/198.51.100.100:80', 'TCP/[2001:db8::1]:443'],
@@ -46,6 +47,7 @@ function setup(options: { owned?: string[]; fail?: boolean } = {}) {
     appliedGeneration: () => sources.generation,
     vrrpStates: () => vrrp,
     health: () => [],
+    ipvs: new Ipvsadm(ipvsadm.run),
   };
   metrics.watch(sources);
   return { registry, metrics, sources, vrrp, logs, commands: ipvsadm.commands };
@@ -150,6 +152,7 @@ describe('agent metrics: health checks', () => {
       appliedGeneration: () => 0,
       vrrpStates: () => new Map(),
       health: () => health.snapshot(),
+      ipvs: new FakeIpvs(),
     });
     const web = service([destination('192.0.2.11', { healthCheck: { interval: 2, retries: 1, retryDelay: 1 } })], {
       address: '192.0.2.100',
@@ -199,7 +202,7 @@ describe('agent metrics: passes', () => {
       loadModule: async () => {},
       sysctls: async (_desired, originals) => ({ memory: originals, errors: [] }),
       addresses: async (desired) => ({ owned: desired, errors: [] }),
-      ipvs: new IpvsDriver(new FakeIpvsKernel().run),
+      ipvs: new Ipvsadm(new FakeIpvsKernel().run),
       syncDaemons: async () => {},
       vrrp: {
         ensure: async () => ({ action: 'none' }),
@@ -224,6 +227,7 @@ describe('agent metrics: passes', () => {
       appliedGeneration: () => state.appliedGeneration,
       vrrpStates: () => drivers.vrrp.states(),
       health: () => health.snapshot(),
+      ipvs: drivers.ipvs,
     });
 
     await agent.reconcile();

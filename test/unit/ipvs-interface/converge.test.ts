@@ -1,0 +1,100 @@
+// The agent-side IPVS convergence over the interface, with the in-memory IPVS.
+import { describe, expect, it } from 'vitest';
+import { renderSave } from '../../../src/core/ipvs/save-format.js';
+import { connectionCounts, IpvsConverger } from '../../../src/node/ipvs/converge.js';
+import { FakeIpvs } from '../../../src/node/ipvs/fake.js';
+import { dr, nat, table, tcp } from '../ipvs/builders.js';
+
+const web = (weight = 1) => tcp('192.0.2.100', 80, 'rr', {}, [dr('10.0.0.1', 80, weight), dr('10.0.0.2', 80)]);
+const foreign = tcp('10.96.0.1', 443, 'rr', {}, [nat('10.0.0.5', 6443)]);
+
+function setup() {
+  const ipvs = new FakeIpvs();
+  ipvs.table = table(foreign);
+  return { ipvs, converger: new IpvsConverger(ipvs) };
+}
+
+describe('IpvsConverger', () => {
+  it('an observing pass reads, applies one batch, and reads again; others are left alone', async () => {
+    const { ipvs, converger } = setup();
+    const result = await converger.converge(table(web()), new Set());
+    expect(ipvs.calls).toEqual(['services', 'apply', 'services']);
+    expect(result.applied).toEqual([
+      '-A -t 192.0.2.100:80 -s rr',
+      '-a -t 192.0.2.100:80 -r 10.0.0.1:80 -g -w 1',
+      '-a -t 192.0.2.100:80 -r 10.0.0.2:80 -g -w 1',
+    ]);
+    expect(result).toMatchObject({ failed: [], errors: [] });
+    expect(renderSave(result.actual)).toBe(renderSave(table(foreign, web())));
+  });
+
+  it('a pass that does not observe trusts the known table and simulates its batch', async () => {
+    const { ipvs, converger } = setup();
+    await converger.converge(table(web()), new Set());
+    ipvs.calls.length = 0;
+    const result = await converger.converge(table(web(5)), new Set(), undefined, false);
+    expect(ipvs.calls).toEqual(['apply']);
+    expect(result.applied).toEqual(['-e -t 192.0.2.100:80 -r 10.0.0.1:80 -g -w 5']);
+    expect(renderSave(result.actual)).toBe(renderSave(ipvs.table));
+  });
+
+  it('meets drift without observing: an operation fails, so it observes and applies again', async () => {
+    const { ipvs, converger } = setup();
+    await converger.converge(table(web()), new Set());
+    ipvs.table = table(foreign); // someone deleted our service
+    const result = await converger.converge(table(web(5)), new Set(), undefined, false);
+    expect(result.failed).toEqual([]);
+    expect(renderSave(ipvs.table)).toBe(renderSave(table(foreign, web(5))));
+  });
+
+  it('reports what did not take, with the operations` errors once each', async () => {
+    const { ipvs, converger } = setup();
+    ipvs.refuse = (op) => op.kind === 'add-destination' && 'Memory allocation problem';
+    const result = await converger.converge(table(web()), new Set());
+    expect(result.failed).toEqual([
+      '-a -t 192.0.2.100:80 -r 10.0.0.1:80 -g -w 1',
+      '-a -t 192.0.2.100:80 -r 10.0.0.2:80 -g -w 1',
+    ]);
+    expect(result.errors).toEqual(['Memory allocation problem']);
+  });
+
+  it('deletes an owned service no longer desired, never one it does not own', async () => {
+    const { ipvs, converger } = setup();
+    await converger.converge(table(web()), new Set());
+    await converger.converge(table(), new Set(['TCP/192.0.2.100:80']));
+    expect(renderSave(ipvs.table)).toBe(renderSave(table(foreign)));
+  });
+
+  it('lets the drain policy adjust the desired table once the actual one is known', async () => {
+    const { ipvs, converger } = setup();
+    await converger.converge(table(web()), new Set());
+    const seen: string[] = [];
+    const only2 = tcp('192.0.2.100', 80, 'rr', {}, [dr('10.0.0.2', 80)]);
+    await converger.converge(table(only2), new Set(), async (actual) => {
+      seen.push(renderSave(actual));
+      return table(web(0)); // keep 10.0.0.1 at weight 0 while it drains
+    });
+    expect(seen).toEqual([renderSave(table(foreign, web()))]);
+    expect(renderSave(ipvs.table)).toContain('-r 10.0.0.1:80 -g -w 0');
+  });
+
+  it('compares thresholds when the implementation reads them', async () => {
+    const { ipvs, converger } = setup();
+    const limited = tcp('192.0.2.100', 80, 'rr', {}, [dr('10.0.0.1', 80, 1, { upperThreshold: 10 })]);
+    await converger.converge(table(tcp('192.0.2.100', 80, 'rr', {}, [dr('10.0.0.1', 80)])), new Set());
+    const result = await converger.converge(table(limited), new Set());
+    expect(result.applied).toEqual(['-e -t 192.0.2.100:80 -r 10.0.0.1:80 -g -w 1 -x 10']);
+    expect(ipvs.table.services[1]!.destinations[0]!.upperThreshold).toBe(10);
+  });
+});
+
+describe('connectionCounts', () => {
+  it('active + inactive per drainKey', async () => {
+    const { ipvs, converger } = setup();
+    await converger.converge(table(web()), new Set());
+    ipvs.connectionsNow.set('TCP/192.0.2.100:80 10.0.0.1:80', { active: 2, inactive: 3 });
+    const counts = await connectionCounts(ipvs);
+    expect(counts.get('TCP/192.0.2.100:80 10.0.0.1:80')).toBe(5);
+    expect(counts.get('TCP/192.0.2.100:80 10.0.0.2:80')).toBe(0);
+  });
+});
