@@ -374,9 +374,9 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     await c.waitForLog((l) => l.msg === 'controller starting');
     await b.stop('SIGTERM');
     expect(b.lines.map((l) => l.msg)).toContain('lease released');
-    expect(get<{ spec: { holderIdentity: string } }>('leases', 'lvs-operator-controller', NS)?.spec.holderIdentity).not.toBe(
-      bLeads.identity,
-    );
+    expect(
+      get<{ spec: { holderIdentity: string } }>('leases', 'lvs-operator-controller', NS)?.spec.holderIdentity,
+    ).not.toBe(bLeads.identity);
     // without waiting for the expiry: the Lease it took was the released one
     const cLeads = await c.waitForLog((l) => l.msg === 'leading', 30_000);
     expect(cLeads.from).toBe('released');
