@@ -35,7 +35,7 @@ describe('validate, keep the last good version, plan', () => {
   it('hands every valid object on as the last good versions of the next pass', () => {
     const first = validateKeepingLastGood({ objects: [...nodes, web, nginx], lastGood: new Map() });
     expect([...first.lastGood.keys()].sort()).toEqual([...nodes, web, nginx].map(lastGoodKey).sort());
-    expect(first.lastGood.get(lastGoodKey(web))?.spec).toMatchObject(web.spec);
+    expect(first.lastGood.get(lastGoodKey(web))).toMatchObject({ spec: web.spec });
   });
 
   it('an object that turns invalid is planned as its last valid version, and its error is reported', () => {
