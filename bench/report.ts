@@ -3,12 +3,11 @@
 // without the markers the section is printed instead, for a person to place.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readRuns, resultsDir } from './results.js';
+import { readRuns, repoRoot, resultsDir } from './results.js';
 import { summarySvg } from './svg.js';
 import { END_MARKER, readmeSection, spliceReadme, START_MARKER } from './table.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = repoRoot();
 const runs = readRuns();
 const svgPath = join(resultsDir(), 'summary.svg');
 mkdirSync(resultsDir(), { recursive: true });

@@ -27,7 +27,7 @@
 // Timings are reported, never judged: nothing here passes or fails.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { fileURLToPath } from 'node:url';
 
@@ -112,9 +112,20 @@ export function thisMachine(): Machine {
   return { cpus: list.length, model: list[0]?.model.trim() ?? 'unknown', kernel: release(), node: process.version };
 }
 
-/** bench/results of this checkout (found from the package root, so a bundled copy finds it too). */
+/**
+ * The root of this checkout. From source (vitest) this file is bench/results.ts; bundled by
+ * bench/run.mjs it runs from node_modules/.cache, where its own URL leads nowhere useful (and,
+ * through a symlinked node_modules, into another checkout), so it is the package root that npm
+ * runs the scripts in.
+ */
+export function repoRoot(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return basename(here) === 'bench' ? dirname(here) : process.cwd();
+}
+
+/** bench/results of this checkout. */
 export function resultsDir(): string {
-  return fileURLToPath(new URL('results', import.meta.url));
+  return join(repoRoot(), 'bench', 'results');
 }
 
 /**

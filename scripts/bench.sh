@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks (npm run bench): side by side with keepalived, on a real IPVS kernel (test/e2e's
-# topology in a QEMU VM with Debian's kernel where this one has none), plus the planner in-process.
-# Writes bench/results/vm.json and plan.json, bench/results/summary.svg and the README's table.
+# topology in a QEMU VM with Debian's kernel where this one has none), plus the planner and the
+# parsers in-process. Writes bench/results/vm.json, plan.json and parsers.json, bench/results/summary.svg and the README's table.
 # About 20 minutes on 2 cores. Needs root. Timings are reported, never judged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +16,5 @@ LVS_E2E_DRIVER=bench/vm/driver.ts LVS_E2E_VM_TIMEOUT=3600 LVS_E2E_BENCH_SAMPLES=
   test/e2e/e2e.sh "$out" > "$out/e2e.log" 2>&1 || echo "bench: the VM run exited $?" >&2
 node bench/run.mjs bench/vm/collect.ts "$out/bench-vm.json"
 npm run --silent bench:plan
+npm run --silent bench:parsers
 npm run --silent bench:report

@@ -19,6 +19,8 @@ fi
 if [ "${LVS_E2E:-1}" != 0 ]; then
   e2e=(test/e2e/seed.e2e.test.ts)
   [ "${LVS_ENVTEST:-1}" = 0 ] || e2e+=(test/e2e/cluster.e2e.test.ts)
-  # one VM at a time: both suites on 2 cores at once would break the timing checks
+  # one VM at a time: no check judges a duration any more, but two VMs (-smp 2, 3 GiB each) on
+  # 2 cores would each run at half speed, towards their VM timeout, and both e2e.sh runs rebuild
+  # dist/lvs-operator.mjs and the VM cache that the other is reading
   LVS_E2E=1 npx vitest run --fileParallelism=false "${e2e[@]}"
 fi

@@ -18,8 +18,17 @@ export function serverOf(body: string): string | undefined {
   return /<h1>([^<]*)<\/h1>/.exec(body)?.[1];
 }
 
+/**
+ * How long a request whose answer a check judges may take: a stop for a hung request (one that
+ * nobody will ever answer), not a bound on how fast. Under TCG on a loaded host an answer can take
+ * seconds; a request is lost when it fails (refused, reset, a wrong answer) or hangs past this.
+ * Where the time to an answer is the figure (the crash outage), the prober gets a short timeout
+ * of its own and its failures are counted, never judged.
+ */
+export const ANSWER_LIMIT_MS = 10_000;
+
 /** One GET on a new TCP connection (agent: false, so IPVS schedules every request). */
-export function get(url = `http://${VIP}:${PORT}/`, timeoutMs = 2000): Promise<Answer> {
+export function get(url = `http://${VIP}:${PORT}/`, timeoutMs = ANSWER_LIMIT_MS): Promise<Answer> {
   const start = Date.now();
   return new Promise((resolve) => {
     let done = false;
@@ -51,7 +60,7 @@ export function get(url = `http://${VIP}:${PORT}/`, timeoutMs = 2000): Promise<A
   });
 }
 
-export async function getMany(n: number, timeoutMs = 2000): Promise<Answer[]> {
+export async function getMany(n: number, timeoutMs = ANSWER_LIMIT_MS): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (let i = 0; i < n; i++) answers.push(await get(undefined, timeoutMs));
   return answers;
@@ -137,7 +146,7 @@ export class HeldConnection {
   }
 
   /** A GET on this connection; resolves with the <h1> or rejects after timeoutMs. */
-  async request(timeoutMs = 5000): Promise<string> {
+  async request(timeoutMs = ANSWER_LIMIT_MS): Promise<string> {
     await this.ready;
     this.buffer = '';
     this.socket.write(`GET / HTTP/1.1\r\nHost: ${VIP}\r\n\r\n`);

@@ -1,6 +1,7 @@
 // HealthMonitor end to end: real checkers, the real clock, real servers that the test stops and
-// starts again. Asserts the transitions; prints the detection times (not asserted: they depend
-// on the machine's load).
+// starts again. Asserts the transitions and the attempts behind them; prints the detection times
+// (not asserted: they depend on the machine's load). Waits are for events (a verdict, a change),
+// never for a span of time, so a loaded machine only makes the test slower.
 import { createServer as createHttpServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthCheckPlan, ServicePlan } from '../../../src/core/api/objects.js';
@@ -8,7 +9,9 @@ import { networkChecker, type Checker } from '../../../src/node/health/checker.j
 import { HealthMonitor, type HealthChange } from '../../../src/node/health/health-monitor.js';
 import { listen, tcpServer } from './servers.js';
 
-const fastCheck = { interval: 0.2, timeout: 0.2, retries: 2, retryDelay: 0.1, onFailure: 'Inhibit' as const };
+// Short interval and retries; a timeout that no check here reaches (the servers refuse or answer
+// 503 at once), so that a slow connect on a loaded machine is not a failed attempt.
+const fastCheck = { interval: 0.2, timeout: 5, retries: 2, retryDelay: 0.1, onFailure: 'Inhibit' as const };
 
 function plan(address: string, port: number, check: Omit<HealthCheckPlan, 'port'>): ServicePlan[] {
   const destination = { owner: 'default/rs', address, port, forwarding: 'DR' as const, weight: 1 };
@@ -24,8 +27,8 @@ function plan(address: string, port: number, check: Omit<HealthCheckPlan, 'port'
   ];
 }
 
-/** Resolves with the next change (and how long it took), or rejects after `limitMs`. */
-function nextChange(monitor: HealthMonitor, limitMs = 10_000): Promise<{ change: HealthChange; afterMs: number }> {
+/** Resolves with the next change (and how long it took), or rejects after `limitMs` (a stop for a hang). */
+function nextChange(monitor: HealthMonitor, limitMs = 20_000): Promise<{ change: HealthChange; afterMs: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no health change within ${limitMs} ms`)), limitMs);
@@ -46,6 +49,11 @@ function recordingChecker(verdicts: boolean[]): Checker {
   };
 }
 
+/** Resolves once the checker has passed `count` times: the monitor has seen the server up. */
+async function passes(verdicts: boolean[], count: number): Promise<void> {
+  while (verdicts.filter(Boolean).length < count) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** The failed attempts since the last pass: the first failure and its retries. */
 const failuresSinceLastPass = (verdicts: boolean[]) => verdicts.length - 1 - verdicts.lastIndexOf(true);
 
@@ -60,7 +68,7 @@ describe('HealthMonitor with real checks', () => {
     const monitor = new HealthMonitor({ checker: recordingChecker(verdicts) });
     monitors.push(monitor);
     monitor.update(plan('127.0.0.1', port, { type: 'TCP', ...fastCheck }));
-    await new Promise((r) => setTimeout(r, 300)); // a few passing checks
+    await passes(verdicts, 2); // a few passing checks
     expect(monitor.snapshot()[0]).toMatchObject({ healthy: true, message: 'connected' });
 
     const down = nextChange(monitor);
@@ -91,7 +99,7 @@ describe('HealthMonitor with real checks', () => {
     monitors.push(monitor);
     const check = { type: 'HTTP' as const, path: '/healthz', expectedStatus: 200, ...fastCheck };
     monitor.update(plan('::1', server.port, check));
-    await new Promise((r) => setTimeout(r, 300));
+    await passes(verdicts, 2);
     expect(monitor.snapshot()[0]).toMatchObject({ healthy: true, message: 'HTTP 200' });
 
     const down = nextChange(monitor);

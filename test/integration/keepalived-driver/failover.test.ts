@@ -1,7 +1,8 @@
 // The keepalived driver against the real keepalived (Debian 2.2.7) and the real kernel: two
 // directors, each a network namespace on one bridge, each with its own KeepalivedSupervisor
 // (option netns: keepalived runs under `ip netns exec`, the FIFO and files are reached from here).
-// Timings are printed, not asserted: they belong to the benchmarks. Needs root.
+// Timings are printed, not asserted: they belong to the benchmarks; the limits on the waits only
+// stop a hung test (a loaded machine has taken 3.8 s to the first MASTER). Needs root.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,11 +97,11 @@ describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two dir
     const start = performance.now();
     expect(await a.ensure(specA)).toEqual({ action: 'started' });
     expect(await b.ensure(specB)).toEqual({ action: 'started' });
-    expect(await msUntilHolds(nsA, VIP, 10_000)).toBeDefined();
+    expect(await msUntilHolds(nsA, VIP, 20_000)).toBeDefined();
     log(`start -> VIP on the MASTER after ${Math.round(performance.now() - start)} ms`);
     expect(await waitFor(async () => state(a) === 'MASTER' && state(b) === 'BACKUP', 10_000)).toBe(true);
     expect(await holds(nsB, VIP)).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it('an unchanged spec changes nothing; a changed priority reloads exactly once', async () => {
     const [pidA, pidB] = [await pidOf(optionsA), await pidOf(optionsB)];
@@ -112,12 +113,12 @@ describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two dir
     expect(await b.ensure(specB)).toEqual({ action: 'none' });
     expect([await pidOf(optionsA), await pidOf(optionsB)]).toEqual([pidA, pidB]); // reloaded, not restarted
     // keepalived did load it: with priority 200 and preempt, B takes the VIP over.
-    const ms = await msUntilHolds(nsB, VIP, 10_000);
+    const ms = await msUntilHolds(nsB, VIP, 20_000);
     expect(ms).toBeDefined();
     log(`reload with priority 200 -> VIP on B (preempt) after ${ms} ms`);
     expect(await waitFor(async () => state(a) === 'BACKUP' && state(b) === 'MASTER', 5_000)).toBe(true);
     expect(await holds(nsA, VIP)).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it('a new supervisor adopts the running keepalived and the VIP never moves', async () => {
     const samples: boolean[] = [];
@@ -137,7 +138,10 @@ describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two dir
     expect(await pidOf(optionsB)).toBe(pid);
     expect(state(b)).toBe('MASTER'); // from the VIP on eth0: the FIFO had nothing new to say
     expect(await b.ensure(specB)).toEqual({ action: 'none' });
-    await new Promise((r) => setTimeout(r, 3_000)); // longer than a master-down interval
+    // Longer than a master-down interval (3 adverts of 1 s and the skew), and at least 20 looks at
+    // the VIP however slowly a loaded machine runs ip(8): the span and the count, not a rate.
+    const watched = performance.now();
+    while (performance.now() - watched < 3_000 || samples.length <= 20) await new Promise((r) => setTimeout(r, 50));
     polling = false;
     await poller;
     const every = Math.round((performance.now() - start) / samples.length);
@@ -146,11 +150,11 @@ describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two dir
     );
     expect(samples.length).toBeGreaterThan(20);
     expect(samples.every(Boolean)).toBe(true);
-  }, 30_000);
+  }, 60_000);
 
   it('stop({ release: true }) on the MASTER hands the VIP to the BACKUP at once', async () => {
     const start = performance.now();
-    const moved = msUntilHolds(nsA, VIP, 10_000);
+    const moved = msUntilHolds(nsA, VIP, 20_000);
     await b.stop({ release: true });
     const stopMs = Math.round(performance.now() - start);
     const ms = await moved;
@@ -159,12 +163,12 @@ describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two dir
     expect(await holds(nsB, VIP)).toBe(false);
     expect(state(b)).toBe('STOP');
     expect(await waitFor(async () => state(a) === 'MASTER', 5_000)).toBe(true);
-  }, 30_000);
+  }, 60_000);
 
   it('SIGKILL of the MASTER keepalived moves the VIP after the master-down interval', async () => {
     b = supervisor(optionsB);
     expect(await b.ensure(specB)).toEqual({ action: 'started' });
-    expect(await msUntilHolds(nsB, VIP, 15_000)).toBeDefined(); // B (200) preempts A (150)
+    expect(await msUntilHolds(nsB, VIP, 20_000)).toBeDefined(); // B (200) preempts A (150)
     expect(await waitFor(async () => state(a) === 'BACKUP' && state(b) === 'MASTER', 5_000)).toBe(true);
 
     const vrrpPid = (await readPidFile(join(optionsB.stateDir, 'keepalived-vrrp.pid')))!;
@@ -172,11 +176,11 @@ describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two dir
     const start = performance.now();
     process.kill(vrrpPid, 'SIGKILL'); // first, so that the parent does not respawn it
     process.kill(parentPid, 'SIGKILL');
-    const ms = await msUntilHolds(nsA, VIP, 15_000);
+    const ms = await msUntilHolds(nsA, VIP, 20_000);
     expect(ms).toBeDefined();
     log(`crash (SIGKILL, advert 1 s, backup priority 150): VIP on A after ${Math.round(performance.now() - start)} ms`);
     expect(await waitFor(async () => state(a) === 'MASTER', 5_000)).toBe(true);
     // The supervisor notices the FIFO's writer is gone and keepalived with it.
     expect(await waitFor(async () => state(b) === 'STOP', 5_000)).toBe(true);
-  }, 40_000);
+  }, 60_000);
 });

@@ -4,10 +4,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
 import type { InstanceState } from '../../../src/node/dataplane/keepalived/supervisor.js';
 import { KeepalivedSupervisor } from '../../../src/node/dataplane/keepalived/supervisor.js';
+import { NotifyFifoReader } from '../../../src/node/dataplane/keepalived/notify-fifo-reader.js';
 import { isAlive, readPidFile, waitFor } from '../../../src/node/dataplane/keepalived/process.js';
 import { reloadsSeen, runWithAddresses, writeFakeKeepalived } from './fake-keepalived.js';
 
@@ -85,7 +86,7 @@ describe('KeepalivedSupervisor (fake keepalived)', () => {
     await s.ensure(spec(instance()));
     const first = await pid();
     expect(await s.ensure(spec(instance({ priority: 120 })))).toEqual({ action: 'reloaded' });
-    expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 2_000)).toBe(true);
+    expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 10_000)).toBe(true);
     expect(await s.ensure(spec(instance({ priority: 120 })))).toEqual({ action: 'none' });
     await new Promise((r) => setTimeout(r, 300));
     expect(reloadsSeen(stateDir)).toBe(1);
@@ -113,7 +114,7 @@ describe('KeepalivedSupervisor (fake keepalived)', () => {
     await supervisor().ensure(spec(instance()));
     await supervisors[0]!.stop({ release: false });
     expect(await supervisor().ensure(spec(instance({ priority: 90 })))).toEqual({ action: 'reloaded' });
-    expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 2_000)).toBe(true);
+    expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 10_000)).toBe(true);
   });
 
   it('reloads when the previous agent wrote the config but died before the SIGHUP', async () => {
@@ -187,17 +188,22 @@ describe('KeepalivedSupervisor (fake keepalived)', () => {
   });
 
   it('reads states from the notify FIFO, and again after the writer closed it', async () => {
+    // the reader's opens, counted: the second is the one after the writer closed the FIFO
+    const opens = vi.spyOn(NotifyFifoReader.prototype as unknown as { open(): Promise<void> }, 'open');
     const s = supervisor();
     await s.ensure(spec(instance(), instance({ name: 'VI_11', virtualRouterID: 11 })));
     const fifo = join(stateDir, 'notify.fifo');
     writeFileSync(fifo, 'INSTANCE "VI_10" BACKUP 150\nINSTANCE "VI_10" MASTER 150\nINSTANCE "VI_99" MASTER 1\n');
-    expect(await waitFor(async () => s.states().get('VI_10')?.state === 'MASTER', 2_000)).toBe(true);
+    expect(await waitFor(async () => s.states().get('VI_10')?.state === 'MASTER', 10_000)).toBe(true);
     // The writer closed: EOF; the reader opens the FIFO again (after 100 ms) for the next writer.
-    await new Promise((r) => setTimeout(r, 300));
+    // Written once it has (a write with no reader would block this process, and the reader in it).
+    expect(await waitFor(async () => opens.mock.calls.length >= 2, 10_000)).toBe(true);
+    await opens.mock.results[1]!.value;
     writeFileSync(fifo, 'INSTANCE "VI_11" FAULT 150\n');
-    expect(await waitFor(async () => s.states().get('VI_11')?.state === 'FAULT', 2_000)).toBe(true);
+    expect(await waitFor(async () => s.states().get('VI_11')?.state === 'FAULT', 10_000)).toBe(true);
     expect(s.states().has('VI_99')).toBe(false); // not in the spec
     const vi10 = changes.filter(([name]) => name === 'VI_10').map(([, c]) => c.state);
     expect(vi10).toEqual(['STOP', 'BACKUP', 'MASTER']); // STOP: nothing ran before the start
+    opens.mockRestore();
   });
 });

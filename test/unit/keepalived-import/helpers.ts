@@ -8,6 +8,7 @@ import {
   type ImportOptions,
   type ImportResult,
 } from '../../../src/core/keepalived/import/index.js';
+import { memorySource } from './memory-source.js';
 
 export const FIXTURES = 'test/fixtures/keepalived';
 
@@ -24,25 +25,8 @@ export function importFixtures(names: string[], options: Partial<ImportOptions> 
   );
 }
 
-/** Files in memory: `{ 'a.conf': '...' }`; glob matches `*` within one directory level. */
-export function memorySource(files: Record<string, string>): Pick<ImportOptions, 'readFile' | 'glob'> {
-  return {
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: ${path}`);
-      return text;
-    },
-    glob: (pattern) => {
-      const re = new RegExp(
-        `^${pattern
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '[^/]*')
-          .replace(/\?/g, '[^/]')}$`,
-      );
-      return Object.keys(files).filter((p) => re.test(p));
-    },
-  };
-}
+/** Files in memory (memory-source.ts, which the benchmarks share). */
+export { memorySource };
 
 /** Imports configs held in memory; the first arguments are the director files. */
 export function importTexts(

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Informer, type ApiObject } from '../../../src/kube/informer.js';
 import { LVS_NODES, VIRTUAL_SERVICES } from '../../../src/kube/resources.js';
-import { SERVER, testClient } from './kube-client.js';
+import { SERVER, testClient, WAIT_MS } from './kube-client.js';
 
 const VS_PATH = '/apis/lvs-operator.io/v1alpha1/virtualservices';
 const NODES_PATH = '/apis/lvs-operator.io/v1alpha1/lvsnodes';
@@ -74,7 +74,7 @@ describe('Informer', () => {
       .reply(200, () => watch.stream);
     const { informer, changes } = start();
     await informer.synced;
-    await vi.waitFor(() => expect(changes).toContain(undefined));
+    await vi.waitFor(() => expect(changes).toContain(undefined), WAIT_MS);
     expect(informer.lists).toBe(1);
     expect(names(informer)).toEqual(['a', 'b']);
     // list items come without kind; the informer gives them theirs
@@ -83,13 +83,13 @@ describe('Informer', () => {
       apiVersion: 'lvs-operator.io/v1alpha1',
     });
 
-    await vi.waitFor(() => expect(watchQuery).toBeDefined());
+    await vi.waitFor(() => expect(watchQuery).toBeDefined(), WAIT_MS);
     expect(watchQuery).toMatchObject({ watch: 'true', resourceVersion: '10', allowWatchBookmarks: 'true' });
     changes.length = 0;
     watch.send('ADDED', { ...vs('c', '11'), kind: 'VirtualService' });
     watch.send('MODIFIED', { ...vs('a', '12', 8080), kind: 'VirtualService' });
     watch.send('DELETED', { ...vs('b', '13'), kind: 'VirtualService' });
-    await vi.waitFor(() => expect(changes).toEqual(['c@11', 'a@12', 'b@13']));
+    await vi.waitFor(() => expect(changes).toEqual(['c@11', 'a@12', 'b@13']), WAIT_MS);
     expect(names(informer)).toEqual(['a', 'c']);
     expect(informer.get('a', 'default')?.spec?.port).toBe(8080);
     expect(informer.get('b', 'default')).toBeUndefined();
@@ -114,10 +114,10 @@ describe('Informer', () => {
       .query(isWatch('30'))
       .reply(200, () => second.stream);
     const { informer, changes } = start();
-    await vi.waitFor(() => expect(informer.lists).toBe(2));
-    await vi.waitFor(() => expect(changes).toContain('b@6'));
+    await vi.waitFor(() => expect(informer.lists).toBe(2), WAIT_MS);
+    await vi.waitFor(() => expect(changes).toContain('b@6'), WAIT_MS);
     expect(names(informer)).toEqual(['a']);
-    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]));
+    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
   });
 
   it('lists again when the watch is answered HTTP 410 Gone', async () => {
@@ -134,12 +134,12 @@ describe('Informer', () => {
       .query(isWatch('30'))
       .reply(200, () => second.stream);
     const { informer } = start();
-    await vi.waitFor(() => expect(informer.lists).toBe(2));
-    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]));
+    await vi.waitFor(() => expect(informer.lists).toBe(2), WAIT_MS);
+    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
     expect(names(informer)).toEqual(['b']);
     // and the new watch is live
     second.send('ADDED', vs('d', '31'));
-    await vi.waitFor(() => expect(names(informer)).toEqual(['b', 'd']));
+    await vi.waitFor(() => expect(names(informer)).toEqual(['b', 'd']), WAIT_MS);
   });
 
   it('abandons a watch that stays silent longer than quietMs and lists again', async () => {
@@ -166,13 +166,15 @@ describe('Informer', () => {
         second.stream.on('close', () => clearInterval(timer));
         return second.stream;
       });
-    const { informer } = start({ quietMs: 200, log });
-    await vi.waitFor(() => expect(informer.lists).toBe(2), { timeout: 3000 });
-    expect(Date.now() - silentAt).toBeGreaterThanOrEqual(190);
+    // bookmarks every 50 ms against a quiet limit of 500 ms: only an event loop stalled for
+    // 0.45 s could take the live watch for a silent one
+    const { informer } = start({ quietMs: 500, log });
+    await vi.waitFor(() => expect(informer.lists).toBe(2), WAIT_MS);
+    expect(Date.now() - silentAt).toBeGreaterThanOrEqual(490); // not before the quiet limit
     expect(names(informer)).toEqual(['a']);
     expect(log).toHaveBeenCalledWith('watch quiet, listing again', { path: VS_PATH });
-    // the live watch is not abandoned
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // the live watch is not abandoned (two quiet limits pass)
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(informer.lists).toBe(2);
   });
 
@@ -198,7 +200,7 @@ describe('Informer', () => {
       { resource: 'virtualservices', error: 'etcd is down', retryInMs: 10 },
       { resource: 'virtualservices', error: 'etcd is down', retryInMs: 20 },
     ]);
-    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]));
+    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
   });
 
   it('sends the fieldSelector with the list and the watch', async () => {
@@ -216,7 +218,7 @@ describe('Informer', () => {
       .reply(200, () => watch.stream);
     const { informer } = start({ fieldSelector: 'metadata.name=lvs01' }, LVS_NODES);
     await informer.synced;
-    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]));
+    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
     expect(informer.get('lvs01')).toMatchObject({ kind: 'LVSNode' });
     expect(queries[0]).toEqual({ fieldSelector: 'metadata.name=lvs01' });
   });
@@ -231,9 +233,9 @@ describe('Informer', () => {
       .reply(200, () => watch.stream);
     const { informer, changes } = start();
     await informer.synced;
-    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]));
+    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
     watch.send('ADDED', vs('early', '11'));
-    await vi.waitFor(() => expect(names(informer)).toEqual(['a', 'early']));
+    await vi.waitFor(() => expect(names(informer)).toEqual(['a', 'early']), WAIT_MS);
     await informer.stop();
     changes.length = 0;
     watch.send('ADDED', vs('late', '12'));
@@ -258,7 +260,7 @@ describe('Informer', () => {
     const { informer, changes } = start();
     await informer.synced;
     await informer.stop();
-    await vi.waitFor(() => expect(answered).toBe(true));
+    await vi.waitFor(() => expect(answered).toBe(true), WAIT_MS);
     await new Promise((resolve) => setTimeout(resolve, 50));
     changes.length = 0;
     watch.send('ADDED', vs('late', '11'));

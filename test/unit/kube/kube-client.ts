@@ -6,6 +6,13 @@ import { KubeClient } from '../../../src/kube/client.js';
 
 export const SERVER = 'https://kube.test';
 
+/**
+ * How long vi.waitFor may wait for something the code under test does on its own (an answer
+ * from nock, a re-list): a stop for a hang, not a bound on how fast (vi.waitFor's own default,
+ * 1 s, is one a loaded machine can break).
+ */
+export const WAIT_MS = 10_000;
+
 export function testClient(): KubeClient {
   const config = new KubeConfig();
   config.loadFromOptions({

@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Informer } from '../../../src/kube/informer.js';
 import { VIRTUAL_SERVICES } from '../../../src/kube/resources.js';
 import { StreamWatch } from '../../../src/kube/watch.js';
-import { SERVER, testClient, useNock } from './kube-client.js';
+import { SERVER, testClient, useNock, WAIT_MS } from './kube-client.js';
 
 const VS_PATH = '/apis/lvs-operator.io/v1alpha1/virtualservices';
 const vs = (name: string, resourceVersion: string) => ({
@@ -52,7 +52,7 @@ describe('after a watch answered 500', () => {
     const errors: unknown[] = [];
     listWatch.on('error', (err) => errors.push(err));
     await listWatch.start();
-    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    await vi.waitFor(() => expect(errors).toHaveLength(1), WAIT_MS);
     expect(errors[0]).toMatchObject({ statusCode: 500 });
     // Longer than ListWatch's own reconnect delay (1 s after a watch that ended without error).
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -73,9 +73,9 @@ describe('after a watch answered 500', () => {
     const informer = new Informer(testClient(), VIRTUAL_SERVICES, { backoffMs: { base: 10, max: 50 }, log });
     informer.start();
     try {
-      await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]));
+      await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
       stream.write(`${JSON.stringify({ type: 'ADDED', object: vs('b', '12') })}\n`);
-      await vi.waitFor(() => expect(informer.list().map((o) => o.metadata.name)).toEqual(['a', 'b']));
+      await vi.waitFor(() => expect(informer.list().map((o) => o.metadata.name)).toEqual(['a', 'b']), WAIT_MS);
       expect(log).toHaveBeenCalledWith('watch failed, starting again', {
         resource: 'virtualservices',
         error: 'etcd is down',

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentMetrics } from '../../../src/node/metrics.js';
 import { ControllerMetrics } from '../../../src/cluster/metrics.js';
 import {
@@ -80,7 +80,8 @@ describe('the metrics endpoint', () => {
     servers.push(taken);
     const logs: [string, Record<string, unknown> | undefined][] = [];
     const stop = serveMetrics(new Registry(), { host: '127.0.0.1', port: taken.port }, (e, f) => logs.push([e, f]));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // the refusal comes when the listen fails; the retry (5 s later) is not awaited
+    await vi.waitFor(() => expect(logs).toHaveLength(1), 10_000);
     expect(logs).toEqual([
       ['metrics not serving', expect.objectContaining({ address: `127.0.0.1:${taken.port}`, retryMs: 5000 })],
     ]);

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { VIP, addressOf, bundle, directors, manifestsRoot, ns, realServers } from '../env.js';
 import { must, run, waitFor } from '../exec.js';
-import { get, serverOf } from '../http.js';
+import { ANSWER_LIMIT_MS, get, serverOf } from '../http.js';
 import { connections, describe } from '../ipvs.js';
 import { macOf, status, statusLine, sysctl, vipHolders } from '../cluster.js';
 import { type Expected, matches, webService } from '../converge.js';
@@ -10,9 +10,13 @@ import type { Check } from '../results.js';
 
 const serverByAddress: Record<string, string> = { '192.0.2.11:80': 'nginx01', '192.0.2.12:80': 'nginx02' };
 
-/** `curl -s VIP | grep '<h1>'` as the seed does it, plus the local port to find the connection. */
+/**
+ * `curl -s VIP | grep '<h1>'` as the seed does it, plus the local port to find the connection.
+ * curl's --max-time only stops a hung request (ANSWER_LIMIT_MS); how fast it answers is no verdict.
+ */
 export async function curlVip(): Promise<{ server: string; port: number }> {
-  const out = await must(['curl', '-s', '--max-time', '3', '-w', '\n%{local_port}', `http://${VIP}/`]);
+  const maxTime = String(ANSWER_LIMIT_MS / 1000);
+  const out = await must(['curl', '-s', '--max-time', maxTime, '-w', '\n%{local_port}', `http://${VIP}/`]);
   const port = Number(out.trim().split('\n').at(-1));
   return { server: serverOf(out) ?? `(no <h1>: ${out.slice(0, 80)})`, port };
 }

@@ -2,7 +2,7 @@
 // down; (b) a connection opened before the crash goes on through the backup (IPVS connection sync);
 // (c) graceful: SIGTERM to its agent (keepalived hands over with priority 0).
 import { sleep } from '../exec.js';
-import { HeldConnection, Prober, getMany } from '../http.js';
+import { ANSWER_LIMIT_MS, HeldConnection, Prober, getMany } from '../http.js';
 import { describe } from '../ipvs.js';
 import {
   crashHost,
@@ -48,17 +48,27 @@ export async function crashChecks(ca: Check, cb: Check): Promise<void> {
     const failures = prober.answers.filter((a) => !a.ok).map((a) => `${rel(a.start, crash)} ${a.error}`);
     ca.note(`failed requests (start relative to the link-down): ${failures.join('; ') || 'none'}`);
     ca.note(`answers by real server: ${JSON.stringify(probe.servers)}`);
-    // under TCG a lone request can miss a 300 ms timeout on a busy machine: the verdict is on the
-    // last 2 s of the probe (the takeover is long done) and on fresh requests with a 2 s timeout
+    // The verdict is on order and outcome, never on the 300 ms that makes the outage figure: the
+    // backup holds the VIP (waitVip: lvs01's link is down, so the VIP's answers are lvs02's), then
+    // fresh requests, each with the time only a hang reaches, all succeed; in the last 2 s of the
+    // probe (the takeover long done) nothing is refused or reset, while an answer slower than
+    // 300 ms is load, counted. The answers the probe got after the takeover are a figure.
+    const takeover = crash + vipMs;
+    const servedAfter = prober.answers.filter((a) => a.ok && a.start >= takeover).length;
     const end = prober.answers.at(-1)?.end ?? Date.now();
     const last = prober.answers.filter((a) => a.start > end - 2000);
+    const slow = last.filter((a) => !a.ok && a.error === 'timeout 300 ms');
+    const refused = last.filter((a) => !a.ok && a.error !== 'timeout 300 ms');
     const fresh = await getMany(4);
+    ca.figure('answersAfterTakeover', servedAfter);
+    ca.figure('lastTwoSecondsSlow', slow.length);
     ca.note(
-      `last 2 s of the probe: ${last.filter((a) => a.ok).length}/${last.length} ok; then 4 requests: ${fresh.map((a) => (a.ok && a.server) || `FAIL(${a.error})`).join(' ')}`,
+      `${servedAfter} answers after the takeover; last 2 s of the probe: ${last.filter((a) => a.ok).length}/${last.length} ok, ${slow.length} slower than 300 ms${refused.length ? `, failed: ${refused.map((a) => a.error).join('; ')}` : ''}; then 4 requests: ${fresh.map((a) => (a.ok && a.server) || `FAIL(${a.error})`).join(' ')}`,
     );
     ca.note(`lvs02: ${describe(await webService('lvs02'))}; ${statusLine('lvs02')}`);
+    ca.expect(refused.length === 0, 'in the last 2 s of the probe no request is refused or reset');
     ca.expect(
-      last.length > 0 && last.every((a) => a.ok) && fresh.every((a) => a.ok),
+      fresh.every((a) => a.ok),
       'the backup serves after the takeover',
     );
   } finally {
@@ -71,7 +81,7 @@ export async function crashChecks(ca: Check, cb: Check): Promise<void> {
       );
     } else {
       try {
-        const second = await held.request(5000);
+        const second = await held.request();
         cb.note(`after the crash the held connection (port ${held.localPort}) answered: ${second}`);
         cb.expect(second === firstServer, 'the same real server answers on the held connection');
       } catch (e) {
@@ -94,7 +104,8 @@ export async function recover(c: Check): Promise<void> {
 
 export async function gracefulCheck(c: Check): Promise<void> {
   const kaBefore = await keepalivedPids('lvs01');
-  const prober = new Prober(2000, 20);
+  // a request fails when refused, reset or hung, not when slow (ANSWER_LIMIT_MS)
+  const prober = new Prober(ANSWER_LIMIT_MS, 20);
   const stop = Date.now();
   try {
     await sleep(1000);
@@ -112,7 +123,7 @@ export async function gracefulCheck(c: Check): Promise<void> {
     c.figure('longestGapS', probe.longestGapMs / 1000);
     c.figure('failedRequests', probe.failed);
     c.note(
-      `${probe.requests} requests (2 s timeout), ${probe.failed} failed ${probe.firstErrors.join('; ')}; longest gap ${probe.longestGapMs} ms from ${rel(probe.gapFrom, stop + 1000)}`,
+      `${probe.requests} requests (${ANSWER_LIMIT_MS / 1000} s limit), ${probe.failed} failed ${probe.firstErrors.join('; ')}; longest gap ${probe.longestGapMs} ms from ${rel(probe.gapFrom, stop + 1000)}`,
     );
     // The kernel's IPVS sync daemon flushes a partly filled buffer only every 2 s, so a request
     // whose connection opened on lvs01 in the last moments before the handover is unknown to

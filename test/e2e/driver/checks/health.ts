@@ -1,6 +1,6 @@
 // Check 6: a real server's nginx stops, the directors' health checks take it out; it comes back.
 import { topo, waitFor } from '../exec.js';
-import { Prober, getMany } from '../http.js';
+import { ANSWER_LIMIT_MS, Prober, getMany } from '../http.js';
 import { statusLine } from '../cluster.js';
 import { webService } from '../converge.js';
 import type { Check } from '../results.js';
@@ -10,7 +10,8 @@ const hasNginx01 = async () => (await webService('lvs01'))?.destinations.some((d
 export async function healthCheck(c: Check): Promise<void> {
   // The seed's TCP_CHECK: delay_loop 6, retry 3, delay_before_retry 3. A stopped nginx refuses at
   // once, so detection takes up to 6 s (next check) + 3 retries x 3 s.
-  const prober = new Prober(2000, 100);
+  // counts the requests that fail before the detection (a figure): refused by the stopped nginx01
+  const prober = new Prober(ANSWER_LIMIT_MS, 100);
   await topo('nginx_stop', 'nginx01');
   const gone = await waitFor(
     'lvs01 to remove nginx01',

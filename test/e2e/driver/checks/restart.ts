@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDir } from '../env.js';
 import { sleep, waitFor } from '../exec.js';
-import { Prober } from '../http.js';
+import { ANSWER_LIMIT_MS, Prober } from '../http.js';
 import { saved } from '../ipvs.js';
 import { alive, keepalivedPids, signalAgent, startAgent, status, vipHolders, waitExit } from '../cluster.js';
 import type { Check } from '../results.js';
@@ -12,7 +12,8 @@ import type { Check } from '../results.js';
 export async function restartCheck(c: Check): Promise<void> {
   const before = await saved('lvs01');
   const kaBefore = await keepalivedPids('lvs01');
-  const prober = new Prober(2000, 20);
+  // a request fails when refused, reset or hung, not when slow (ANSWER_LIMIT_MS)
+  const prober = new Prober(ANSWER_LIMIT_MS, 20);
   let vipLost = 0;
   let samples = 0;
   let watching = true;
