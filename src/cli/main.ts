@@ -10,6 +10,7 @@ import {
 import { type CommandResult } from './io.js';
 import { isUsageError, required, UsageError } from '../io/flags.js';
 import { USAGE } from './usage.js';
+import { VERSION } from './version.js';
 
 const OPTIONS = {
   manifests: { type: 'string' },
@@ -17,12 +18,14 @@ const OPTIONS = {
   output: { type: 'string', default: 'yaml' },
   namespace: { type: 'string', default: 'default' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 function dispatch(argv: string[]): CommandResult {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const [command, ...rest] = positionals;
   if (values.help || command === 'help') return { code: 0, stdout: USAGE, stderr: '' };
+  if (values.version || command === 'version') return { code: 0, stdout: `lvs-operator ${VERSION}\n`, stderr: '' };
   switch (command) {
     case 'validate':
       if (rest.length) throw new UsageError(`validate takes no arguments (got ${rest.join(' ')})`);

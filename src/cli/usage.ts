@@ -31,6 +31,8 @@ Commands:
       and stays applied while the API server is unreachable. Signals and metrics as for local.
   import-keepalived FILE... [--node NAME] [--namespace NS]
       Turn keepalived.conf files (one per director) into Nodes, Secrets, VirtualServices and RealServers.
+  --version
+      Print the release (lvs-operator X.Y.Z).
 
 Node agent flags, the same for local and agent:
   --node NAME                          default: $NODE_NAME

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -111,6 +111,15 @@ describe('usage errors exit 2', () => {
 
   it('help exits 0', () => {
     expect(runCli(['--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('import-keepalived') });
+  });
+
+  it("--version prints package.json's version, which the chart's appVersion names too", () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const chart = parse(readFileSync(join(root, 'deploy/helm/lvs-operator/Chart.yaml'), 'utf8')) as {
+      appVersion: string;
+    };
+    expect(runCli(['--version'])).toEqual({ code: 0, stdout: `lvs-operator ${version}\n`, stderr: '' });
+    expect(chart.appVersion).toBe(version);
   });
 });
 
