@@ -5,7 +5,15 @@
 # The controller runs as a non-root user (the chart's default); the agent's pod runs it as root
 # with NET_ADMIN, NET_RAW and SYS_MODULE only (deploy/helm/lvs-operator/templates/agent.yaml).
 
-FROM node:24-bookworm-slim AS build
+# The base images are arguments so that a build without a registry can name local stand-ins
+# (scripts/image.sh); the defaults are the public images a registry build uses.
+ARG NODE_IMAGE=node:24-bookworm-slim
+ARG BASE_IMAGE=debian:bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+# A CA bundle for npm where the registry's TLS is signed by a CA only the build host trusts; empty
+# (the default) means none, and nothing of it reaches the runtime stage.
+ARG NODE_EXTRA_CA_CERTS=
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
@@ -13,11 +21,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm run bundle
 
-FROM debian:bookworm-slim
+FROM ${BASE_IMAGE}
 # hadolint ignore=DL3008
 RUN apt-get update \
   && apt-get install -y --no-install-recommends ca-certificates ipvsadm keepalived iproute2 kmod \
-  && rm -rf /var/lib/apt/lists/*
+  && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /src/dist/lvs-operator.mjs /opt/lvs-operator/lvs-operator.mjs
 USER 65532:65532
