@@ -30,6 +30,9 @@ export const VRRP_PASSWORD_MAX_LENGTH = 8;
  */
 export const VRRP_PASSWORD = /^[^\s#!{}"']{1,8}$/;
 
+/** Why usableVrrpPassword refused a password: the words the importer, the validation and the planner all use. */
+export const VRRP_PASSWORD_RULE = 'a VRRP password must be 1-8 characters without blanks, quotes, braces, # or !';
+
 /** The password keepalived will use (its first 8 characters), or undefined if it cannot be written. */
 export function usableVrrpPassword(password: string): string | undefined {
   const truncated = password.slice(0, VRRP_PASSWORD_MAX_LENGTH);

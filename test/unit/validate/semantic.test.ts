@@ -1,6 +1,9 @@
 // The checks across objects: each names the object, the field and the value, and drops only the
 // object at fault (the first of two clashing objects, by namespace/name, stays).
 import { describe, expect, it } from 'vitest';
+import type { Secret, VirtualService } from '../../../src/core/api/objects.js';
+import { plan } from '../../../src/core/plan/plan.js';
+import { VRRP_PASSWORD_RULE } from '../../../src/core/vrrp.js';
 import { check, director, directors, expectOneError, names, node, rs, secret, vs } from './builders.js';
 
 const WEB = 'VirtualService default/web';
@@ -158,6 +161,23 @@ describe('VirtualService against Nodes and Secrets', () => {
     ).toContain('first 8');
     expect(names(r.valid.virtualServices)).toEqual(['long']);
   });
+
+  it.each(['a b', 'ab!cd', 'x#', 'a"b', "a'b", 'a{b'])(
+    'rejects the password %j that the planner would refuse, with the same rule, and agrees with plan()',
+    (password) => {
+      const objects = [...directors(), secret('vrrp', { password }), vs('web', v2({ name: 'vrrp' }))];
+      const e = expectOneError(check(objects).hard, WEB, 'spec.vrrp.authSecretRef.key');
+      expect(e.message).toBe(`Secret default/vrrp key password: ${VRRP_PASSWORD_RULE}`);
+      expect(e.message).not.toContain(password);
+      const planned = plan({
+        nodes: directors(),
+        virtualServices: [objects[3] as VirtualService],
+        realServers: [],
+        secrets: [objects[2] as Secret],
+      });
+      expect(planned.problems.map((p) => p.message)).toEqual([VRRP_PASSWORD_RULE]);
+    },
+  );
 
   it('reads the password from base64 data too', () => {
     const s = {
