@@ -23,14 +23,7 @@ const REFUSED_IN: Record<Slot, string[]> = {
     'interface_up_down_delays',
     'SSL',
   ],
-  global: [
-    'vrrp_strict',
-    'vrrp_mcast_group4',
-    'vrrp_mcast_group6',
-    'lvs_timeouts',
-    'net_namespace',
-    'net_namespace_ipvs',
-  ],
+  global: ['vrrp_strict', 'lvs_timeouts', 'net_namespace', 'net_namespace_ipvs'],
   vrrp: [
     'track_interface',
     'track_script',

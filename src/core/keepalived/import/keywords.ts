@@ -19,7 +19,7 @@ const CHECK_TIMING = ['connect_timeout', 'retry', 'delay_before_retry', 'delay_l
 /** Keywords that become fields of the objects, per block. */
 export const MAPPED_KEYWORDS: Readonly<Record<BlockContext, readonly string[]>> = {
   top: ['global_defs', 'vrrp_instance', 'virtual_server'],
-  global_defs: ['router_id', 'lvs_id', 'vrrp_version'],
+  global_defs: ['router_id', 'lvs_id', 'vrrp_version', 'vrrp_mcast_group4', 'vrrp_mcast_group6'],
   vrrp_instance: [
     'state',
     'interface',
@@ -273,8 +273,6 @@ export const REFUSED_KEYWORDS: Readonly<Record<string, string>> = {
   SSL: 'client certificates for SSL_GET are not supported (HTTPS checks present none)',
   // global_defs
   vrrp_strict: 'strict mode (firewall rules that drop traffic to VIPs, no authentication) is not supported',
-  vrrp_mcast_group4: 'lvs-operator sends VRRP to the standard multicast group 224.0.0.18',
-  vrrp_mcast_group6: 'lvs-operator sends VRRP to the standard multicast group ff02::12',
   lvs_timeouts: 'IPVS connection timeouts (ipvsadm --set) are not managed by lvs-operator',
   net_namespace: 'running in another network namespace is not supported',
   net_namespace_ipvs: 'running IPVS in another network namespace is not supported',

@@ -4,10 +4,11 @@
 import type { Problems, SourceLocation } from './errors.js';
 import { LB_ALGOS, type LbAlgo } from './keywords.js';
 import type { ConfigNode } from './parser.js';
+import { readMethod, type Forwarding } from './read-method.js';
 import { CHECKER_TYPES, readChecker, readCheckSetting, type CheckConf, type CheckSettings } from './read-checker.js';
 import { argsOf, blockOf, forEachMapped, isV6, once, readAddress, readInteger, readPort } from './statements.js';
 
-export type Forwarding = 'DR' | 'NAT' | 'TUN';
+export type { Forwarding } from './read-method.js';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 export interface VirtualServerConf {
@@ -220,8 +221,14 @@ function settleVirtualServer(node: ConfigNode, draft: VirtualServerDraft, proble
   // keepalived 2.x defaults a missing protocol to UDP (with a config error); nobody means that.
   if (!draft.protocolGiven) problems.error(node, 'virtual_server has no protocol: write protocol TCP (or UDP, SCTP)');
   vs.schedulerFlags = schedulerFlags(vs.scheduler, draft.flags, problems);
-  if (granularity && !vs.persistence)
-    problems.warn(granularity.at, 'persistence_granularity without persistence_timeout does nothing; dropped');
+  if (granularity && !vs.persistence) {
+    // check_parser.c pgr_handler: granularity alone makes the service persistent, 6 minutes.
+    problems.warn(
+      granularity.at,
+      `persistence_granularity without persistence_timeout: keepalived makes the service persistent for ${KEEPALIVED_BARE_PERSISTENCE_TIMEOUT} s, and so does the import`,
+    );
+    vs.persistence = { timeout: KEEPALIVED_BARE_PERSISTENCE_TIMEOUT };
+  }
   if (granularity && vs.persistence) vs.persistence.netmask = granularity.netmask;
   if (sorryMethod && sorryMethod.value !== vs.forwarding) {
     problems.error(
@@ -252,23 +259,6 @@ function addRealServers(draft: VirtualServerDraft, problems: Problems): void {
       );
     else vs.realServers.push(rs);
   }
-}
-
-/** `lb_kind DR|NAT|TUN` (any case); TUN may name `type ipip`, the only tunnel lvs-operator builds. */
-function readMethod(node: ConfigNode, problems: Problems): Forwarding | undefined {
-  const args = argsOf(node, problems, 1, Infinity);
-  if (!args) return undefined;
-  const method = args[0]!.toUpperCase();
-  if (method !== 'DR' && method !== 'NAT' && method !== 'TUN') {
-    problems.error(node, `${node.keyword} must be DR, NAT or TUN, got ${JSON.stringify(args[0])}`);
-    return undefined;
-  }
-  const rest = args.slice(1).join(' ');
-  if (rest !== '' && !(method === 'TUN' && rest === 'type ipip')) {
-    problems.error(node, `${node.keyword} ${args.join(' ')} is not supported: lvs-operator tunnels with ipip only`);
-    return undefined;
-  }
-  return method;
 }
 
 function schedulerFlags(
