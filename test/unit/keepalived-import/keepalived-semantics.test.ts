@@ -114,6 +114,24 @@ describe("keepalived's defaults and syntax", () => {
   });
 });
 
+describe('a VIP listed again on another device', () => {
+  it('is still refused at its line: it would be a second address, not a repetition', () => {
+    const text = template().replace('        10.0.0.1\n', '        10.0.0.1\n        10.0.0.1 dev eth9\n');
+    expect(configError(() => importTexts({ 'a.conf': text })).message).toBe(
+      `a.conf:${lineOf(text, 'dev eth9')}: the VIP is on dev eth9, not on the instance's interface eth0: lvs-operator holds VIPs on the VRRP interface`,
+    );
+  });
+});
+
+describe('refused with the reason at the line', () => {
+  it.each(['virtual_server 10.0.0.1 0', 'virtual_server 10.0.0.1'])('%s (all ports)', (head) => {
+    const text = template().replace('virtual_server 10.0.0.1 80', head);
+    expect(configError(() => importTexts({ 'a.conf': text })).message).toBe(
+      `a.conf:${lineOf(text, 'virtual_server')}: a virtual_server without a port or on port 0 (all ports, persistent) is not supported`,
+    );
+  });
+});
+
 describe('words after a value', () => {
   it("are comments after # or !, and ignored otherwise, as keepalived's handlers ignore them", () => {
     const commented = template().replace('lb_kind DR', 'lb_kind DR # direct routing ! really');

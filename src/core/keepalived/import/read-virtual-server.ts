@@ -194,8 +194,8 @@ function readVirtualServerHead(node: ConfigNode, problems: Problems): VirtualSer
     return undefined;
   }
   const address = readAddress(node, problems, 'the virtual_server address', node.args[0]!);
-  if (node.args[1] === undefined) {
-    problems.error(node, 'a virtual_server without a port (all ports, persistent) is not supported');
+  if (node.args[1] === undefined || node.args[1] === '0') {
+    problems.error(node, 'a virtual_server without a port or on port 0 (all ports, persistent) is not supported');
     return undefined;
   }
   const port = readPort(node, problems, 'the virtual_server port', node.args[1]);

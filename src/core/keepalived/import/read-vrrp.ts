@@ -90,6 +90,8 @@ const VRRP_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
     for (const entry of blockOf(child, problems) ?? []) {
       const vip = readVipEntry(entry, problems);
       if (!vip) continue;
+      // Every entry's device is checked, a repeated one's too: on another device it is another address.
+      if (vip.device !== undefined) vipDevices.push({ device: vip.device, at: entry });
       const first = conf.vips.find((v) => v.address === vip.address);
       if (first) {
         problems.warn(
@@ -99,7 +101,6 @@ const VRRP_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
         continue;
       }
       conf.vips.push({ address: vip.address, at: entry });
-      if (vip.device !== undefined) vipDevices.push({ device: vip.device, at: entry });
     }
   },
   unicast_peer: (child, _, { conf }, problems) => {
