@@ -8,7 +8,6 @@ type Slot = 'top' | 'global' | 'vrrp' | 'vs' | 'rs' | 'check' | 'url';
 /** Where each refused keyword lives in a keepalived.conf. */
 const REFUSED_IN: Record<Slot, string[]> = {
   top: [
-    'virtual_server_group',
     'vrrp_script',
     'vrrp_track_process',
     'vrrp_track_file',

@@ -182,7 +182,7 @@ describe('virtual_server mapping', () => {
     ],
     [
       template().replace('virtual_server 10.0.0.1 80', 'virtual_server group G'),
-      'virtual_server group is not supported',
+      'no virtual_server_group G is defined',
     ],
   ])('refuses invalid input with file and line: %#', (text, message) => {
     const error = configError(() => importTexts({ 'a.conf': text }));

@@ -18,7 +18,7 @@ const CHECK_TIMING = ['connect_timeout', 'retry', 'delay_before_retry', 'delay_l
 
 /** Keywords that become fields of the objects, per block. */
 export const MAPPED_KEYWORDS: Readonly<Record<BlockContext, readonly string[]>> = {
-  top: ['global_defs', 'vrrp_instance', 'virtual_server'],
+  top: ['global_defs', 'vrrp_instance', 'virtual_server', 'virtual_server_group'],
   global_defs: ['router_id', 'lvs_id', 'vrrp_version', 'vrrp_mcast_group4', 'vrrp_mcast_group6'],
   vrrp_instance: [
     'state',
@@ -257,7 +257,6 @@ const ONE_CHECK = 'lvs-operator checks real servers with TCP, HTTP or HTTPS only
  */
 export const REFUSED_KEYWORDS: Readonly<Record<string, string>> = {
   // top level
-  virtual_server_group: 'virtual server groups are not supported: write one virtual_server per address and port',
   vrrp_script: TRACKING,
   vrrp_track_process: TRACKING,
   vrrp_track_file: TRACKING,

@@ -3,10 +3,11 @@
 import { posix } from 'node:path';
 import type { Problems, SourceLocation } from './errors.js';
 import { dnsSubdomain } from './names.js';
-import type { ParsedConfig } from './parser.js';
+import type { ConfigNode, ParsedConfig } from './parser.js';
 import { readVrrpInstance, type VrrpInstanceConf } from './read-vrrp.js';
 import { readVirtualServer, type VirtualServerConf } from './read-virtual-server.js';
 import { argsOf, blockOf, canonicalAddress, forEachMapped, isV6 } from './statements.js';
+import { readVirtualServerGroups, type VirtualServerGroups } from './read-vs-group.js';
 
 export interface DirectorConf {
   file: string;
@@ -27,6 +28,7 @@ export function readDirector(parsed: ParsedConfig, node: string | undefined, pro
   const instanceAt = new Map<string, SourceLocation>();
   const vipOwner = new Map<string, VrrpInstanceConf>();
   const serviceAt = new Map<string, SourceLocation>();
+  const groups = readVirtualServerGroups(parsed.nodes, problems);
 
   forEachMapped('top', parsed.nodes, problems, (statement) => {
     if (statement.keyword === 'vrrp_instance') {
@@ -46,20 +48,31 @@ export function readDirector(parsed: ParsedConfig, node: string | undefined, pro
       }
       director.instances.push(instance);
     } else if (statement.keyword === 'virtual_server') {
-      const vs = readVirtualServer(statement, problems);
-      if (!vs) return;
-      const key = `${vs.address} ${vs.port} ${vs.protocol}`;
-      const first = serviceAt.get(key);
-      if (first)
-        return problems.error(
-          statement,
-          `virtual_server ${key} is defined twice (first at ${first.file}:${first.line})`,
-        );
-      serviceAt.set(key, statement);
-      director.virtualServers.push(vs);
+      for (const vs of readVirtualServers(statement, groups, problems)) {
+        const key = `${vs.address} ${vs.port} ${vs.protocol}`;
+        const first = serviceAt.get(key);
+        if (first) {
+          problems.error(statement, `virtual_server ${key} is defined twice (first at ${first.file}:${first.line})`);
+          continue;
+        }
+        serviceAt.set(key, statement);
+        director.virtualServers.push(vs);
+      }
     }
   });
   return director;
+}
+
+/** One virtual service, or one per entry of the group `virtual_server group NAME` names. */
+function readVirtualServers(node: ConfigNode, groups: VirtualServerGroups, problems: Problems): VirtualServerConf[] {
+  if (node.args[0] !== 'group') return [readVirtualServer(node, problems)].filter((vs) => vs !== undefined);
+  const name = node.args[1] ?? '';
+  const entries = groups.get(name);
+  if (entries === undefined) {
+    problems.error(node, `virtual_server group ${name}: no virtual_server_group ${name} is defined`);
+    return [];
+  }
+  return entries.map((entry) => readVirtualServer(node, problems, entry)).filter((vs) => vs !== undefined);
 }
 
 function readGlobals(parsed: ParsedConfig, problems: Problems): { routerId?: string; vrrpVersion?: 2 | 3 } {

@@ -143,10 +143,14 @@ const VS_VALUE_KEYWORDS: Readonly<Record<string, ValueHandler>> = {
 };
 
 /** Reads the block; undefined when keepalived would not run it (no real server) or it is invalid. */
-export function readVirtualServer(node: ConfigNode, problems: Problems): VirtualServerConf | undefined {
+export function readVirtualServer(
+  node: ConfigNode,
+  problems: Problems,
+  groupEntry?: { address: string; port: number },
+): VirtualServerConf | undefined {
   const children = blockOf(node, problems, 1, 2);
   if (!children) return undefined;
-  const vs = readVirtualServerHead(node, problems);
+  const vs = readVirtualServerHead(node, problems, groupEntry);
   if (!vs) return undefined;
   const draft: VirtualServerDraft = {
     vs,
@@ -184,21 +188,25 @@ export function readVirtualServer(node: ConfigNode, problems: Problems): Virtual
   return vs;
 }
 
-/** `virtual_server ADDRESS PORT`, with keepalived's defaults for the rest. */
-function readVirtualServerHead(node: ConfigNode, problems: Problems): VirtualServerConf | undefined {
-  if (node.args[0] === 'fwmark' || node.args[0] === 'group') {
+/** `virtual_server ADDRESS PORT` (or one entry of its group), with keepalived's defaults for the rest. */
+function readVirtualServerHead(
+  node: ConfigNode,
+  problems: Problems,
+  groupEntry: { address: string; port: number } | undefined,
+): VirtualServerConf | undefined {
+  if (groupEntry === undefined && (node.args[0] === 'fwmark' || node.args[0] === 'group')) {
     problems.error(
       node,
-      `virtual_server ${node.args[0]} is not supported: write one virtual_server per address and port`,
+      `virtual_server ${node.args[0]} is not supported: lvs-operator has no firewall-mark services; write one virtual_server per address and port`,
     );
     return undefined;
   }
-  const address = readAddress(node, problems, 'the virtual_server address', node.args[0]!);
-  if (node.args[1] === undefined || node.args[1] === '0') {
+  const address = groupEntry?.address ?? readAddress(node, problems, 'the virtual_server address', node.args[0]!);
+  if (groupEntry === undefined && (node.args[1] === undefined || node.args[1] === '0')) {
     problems.error(node, 'a virtual_server without a port or on port 0 (all ports, persistent) is not supported');
     return undefined;
   }
-  const port = readPort(node, problems, 'the virtual_server port', node.args[1]);
+  const port = groupEntry?.port ?? readPort(node, problems, 'the virtual_server port', node.args[1]!);
   if (address === undefined || port === undefined) return undefined;
   return {
     at: node,
