@@ -80,8 +80,17 @@ describe("keepalived's defaults and syntax", () => {
 
   it.each([
     ['auth_pass ab\\!cd', 'ab!cd'],
-    ['auth_pass "a b"', 'a blank'],
-    ['auth_pass "a{b}"', 'a brace, quoted'],
+    ['auth_pass "a b"', 'a b'],
+    ['auth_pass "a{b}#\'"', "a{b}#'"],
+  ])('%s is the password %j (the renderer quotes it back)', (statement, password) => {
+    const text = template({ vrrp: `authentication {\n auth_type PASS\n ${statement}\n }` });
+    expect(importOne(text).objects.find((o) => o.kind === 'Secret')).toMatchObject({ stringData: { password } });
+  });
+
+  it.each([
+    ['auth_pass "a b\\\\"', 'ends in a backslash'],
+    ['auth_pass "a\tb"', 'a tab'],
+    ['auth_pass "pä ss"', 'not ASCII, with a blank'],
   ])('refuses %s at its line, by the rule the planner applies (%s)', (statement) => {
     const text = template({ vrrp: `authentication {\n auth_type PASS\n ${statement}\n }` });
     expect(configError(() => importTexts({ 'a.conf': text })).message).toBe(

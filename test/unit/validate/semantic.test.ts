@@ -162,13 +162,12 @@ describe('VirtualService against Nodes and Secrets', () => {
     expect(names(r.valid.virtualServices)).toEqual(['long']);
   });
 
-  it.each(['a b', 'ab!cd', 'x#', 'a"b', "a'b", 'a{b'])(
+  it.each(['a"b', 'a b\\', 'a\tb', 'ä b'])(
     'rejects the password %j that the planner would refuse, with the same rule, and agrees with plan()',
     (password) => {
       const objects = [...directors(), secret('vrrp', { password }), vs('web', v2({ name: 'vrrp' }))];
       const e = expectOneError(check(objects).hard, WEB, 'spec.vrrp.authSecretRef.key');
       expect(e.message).toBe(`Secret default/vrrp key password: ${VRRP_PASSWORD_RULE}`);
-      expect(e.message).not.toContain(password);
       const planned = plan({
         nodes: directors(),
         virtualServices: [objects[3] as VirtualService],
@@ -178,6 +177,18 @@ describe('VirtualService against Nodes and Secrets', () => {
       expect(planned.problems.map((p) => p.message)).toEqual([VRRP_PASSWORD_RULE]);
     },
   );
+
+  it.each(['a b', 'ab!cd', "a'b", 'a{b}#', 'ab\\cd'])('accepts the password %j, as plan() does', (password) => {
+    const objects = [...directors(), secret('vrrp', { password }), vs('web', v2({ name: 'vrrp' }))];
+    expect(check(objects).hard).toEqual([]);
+    const planned = plan({
+      nodes: directors(),
+      virtualServices: [objects[3] as VirtualService],
+      realServers: [],
+      secrets: [objects[2] as Secret],
+    });
+    expect(planned.problems).toEqual([]);
+  });
 
   it('reads the password from base64 data too', () => {
     const s = {
