@@ -25,13 +25,32 @@ export function isValidInterfaceName(name: string): boolean {
 export const VRRP_PASSWORD_MAX_LENGTH = 8;
 
 /**
- * A password as it may stand in keepalived.conf: keepalived's tokenizer splits on blanks and
- * treats # and ! as comments; quotes and braces are syntax.
+ * A password written bare in keepalived.conf: one word that keepalived's tokenizer (lib/parser.c)
+ * reads unchanged: no blank or control character, no # or ! (comments), no brace, no double quote; a single quote
+ * quotes nothing in keepalived, but is left to the quoted form.
  */
-export const VRRP_PASSWORD = /^[^\s#!{}"']{1,8}$/;
+// eslint-disable-next-line no-control-regex -- control characters are what this excludes
+const BARE_PASSWORD = /^[^\s#!{}"'\x00-\x1f\x7f]{1,8}$/;
+
+/**
+ * A password written in double quotes: inside them blanks, # ! braces and ' are characters.
+ * Printable ASCII without the double quote itself, and not ending in a backslash (keepalived's
+ * decomment() would read it as escaping the closing quote).
+ */
+const QUOTED_PASSWORD = /^[\x20\x21\x23-\x7e]{0,7}[\x20\x21\x23-\x5b\x5d-\x7e]$/;
+
+/** How the password stands in keepalived.conf (bare or in double quotes), or undefined if it cannot. */
+export function vrrpPasswordInConf(password: string): string | undefined {
+  if (BARE_PASSWORD.test(password)) return password;
+  return QUOTED_PASSWORD.test(password) ? `"${password}"` : undefined;
+}
+
+/** Why usableVrrpPassword refused a password: the words the importer, the validation and the planner all use. */
+export const VRRP_PASSWORD_RULE =
+  'a VRRP password must be 1-8 characters without a double quote, a control character or a trailing backslash, and ASCII if it has a blank, #, !, a brace or a single quote';
 
 /** The password keepalived will use (its first 8 characters), or undefined if it cannot be written. */
 export function usableVrrpPassword(password: string): string | undefined {
   const truncated = password.slice(0, VRRP_PASSWORD_MAX_LENGTH);
-  return VRRP_PASSWORD.test(truncated) ? truncated : undefined;
+  return vrrpPasswordInConf(truncated) === undefined ? undefined : truncated;
 }

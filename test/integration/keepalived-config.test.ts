@@ -88,6 +88,19 @@ describe('keepalived accepts what lvs-operator renders', () => {
     ).toEqual({ status: 0, output: '' });
   });
 
+  it("a password with a blank, # ! braces and ' (written in double quotes)", () => {
+    const seedSpec = seed.get('lvs01')!;
+    const instances = seedSpec.vrrp!.instances!.map((i) => ({
+      ...i,
+      version: 2 as const,
+      advertInterval: 1,
+      authPassword: "a b!#{}'",
+    }));
+    const conf = renderKeepalivedConf({ ...seedSpec, vrrp: { instances } }, { nodeName: 'lvs01' });
+    expect(conf).toContain(`auth_pass "a b!#{}'"`);
+    expect(keepalivedCheck(conf)).toEqual({ status: 0, output: '' });
+  });
+
   it('the check itself fails on a broken file and on a missing interface (so the tests above can fail)', () => {
     expect(keepalivedCheck('vrrp_instance X {\n    advert_int 0.1x\n}\n').status).not.toBe(0);
     const seedConf = renderKeepalivedConf(seed.get('lvs01')!, { nodeName: 'lvs01' });

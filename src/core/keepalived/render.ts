@@ -1,7 +1,7 @@
 // A node's keepalived.conf for VRRP only: keepalived moves the VIPs, the agent programs IPVS
 // itself, so there is never a virtual_server block here. Pure.
 import type { LVSNodeSpec, VrrpInstancePlan } from '../api/objects.js';
-import { INTERFACE_NAME, VRRP_PASSWORD } from '../vrrp.js';
+import { INTERFACE_NAME, vrrpPasswordInConf } from '../vrrp.js';
 
 export interface KeepalivedRenderOptions {
   /** router_id in global_defs: the node name. */
@@ -72,7 +72,7 @@ function renderInstance(instance: VrrpInstancePlan, globalVersion: number, optio
     body.push(
       'authentication {',
       `${INDENT}auth_type PASS`,
-      `${INDENT}auth_pass ${checked(instance.authPassword, VRRP_PASSWORD, `vrrp instance ${instance.name} auth_pass`)}`,
+      `${INDENT}auth_pass ${passwordInConf(instance.authPassword, instance.name)}`,
       '}',
     );
   }
@@ -86,6 +86,16 @@ function renderInstance(instance: VrrpInstancePlan, globalVersion: number, optio
     ...body.map((l) => INDENT + l),
     '}',
   ];
+}
+
+/** The password bare or in double quotes, as keepalived reads it back unchanged; never anything else. */
+function passwordInConf(password: string, instance: string): string {
+  const written = vrrpPasswordInConf(password);
+  if (written === undefined)
+    throw new KeepalivedRenderError(
+      `vrrp instance ${instance} auth_pass: the password is not allowed in keepalived.conf`,
+    );
+  return written;
 }
 
 /** Seconds as keepalived reads them: integers plain, fractions without float noise (0.1, not 0.1000000001). */

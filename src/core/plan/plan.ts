@@ -22,7 +22,7 @@ import type { PlanProblem } from './problems.js';
 import { directRoutingRealServerSysctls, directorSysctls, TUNNEL_DEVICE, tunnelRealServerSysctls } from './sysctls.js';
 import { allocateVrids } from './vrid.js';
 import { directorPriorities, groupByVip, initialMaster, type VrrpGroup } from './vrrp-groups.js';
-import { usableVrrpPassword } from '../vrrp.js';
+import { usableVrrpPassword, VRRP_PASSWORD_RULE } from '../vrrp.js';
 import { secretValue } from '../api/validate/core-objects.js';
 
 export interface PlanResult {
@@ -154,7 +154,7 @@ function vrrpInstanceBase(
         object: `VirtualService ${objectRef(leader)}`,
         field: `spec.vrrp.authSecretRef (Secret ${vrrp.authSecretRef.name}, key ${vrrp.authSecretRef.key ?? 'password'})`,
         value: '(hidden)',
-        message: 'the password must be 1-8 characters without blanks, quotes, braces, # or !',
+        message: VRRP_PASSWORD_RULE,
       });
       return undefined;
     }

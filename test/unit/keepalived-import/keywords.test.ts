@@ -8,7 +8,6 @@ type Slot = 'top' | 'global' | 'vrrp' | 'vs' | 'rs' | 'check' | 'url';
 /** Where each refused keyword lives in a keepalived.conf. */
 const REFUSED_IN: Record<Slot, string[]> = {
   top: [
-    'virtual_server_group',
     'vrrp_script',
     'vrrp_track_process',
     'vrrp_track_file',
@@ -23,14 +22,7 @@ const REFUSED_IN: Record<Slot, string[]> = {
     'interface_up_down_delays',
     'SSL',
   ],
-  global: [
-    'vrrp_strict',
-    'vrrp_mcast_group4',
-    'vrrp_mcast_group6',
-    'lvs_timeouts',
-    'net_namespace',
-    'net_namespace_ipvs',
-  ],
+  global: ['vrrp_strict', 'lvs_timeouts', 'net_namespace', 'net_namespace_ipvs'],
   vrrp: [
     'track_interface',
     'track_script',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RealServer, VirtualService } from '../../../src/core/api/objects.js';
 import { LB_ALGOS } from '../../../src/core/keepalived/import/keywords.js';
@@ -10,25 +11,37 @@ const byName = <T extends { metadata: { name?: string } }>(list: T[], name: stri
   list.find((o) => o.metadata.name === name)!;
 
 describe('virtual_server mapping', () => {
-  it('maps every lb_algo and every spelling of lb_kind / lvs_method', () => {
-    const vss = services(importFixtures(['all-schedulers.conf']).objects).sort((a, b) => a.spec.port - b.spec.port);
+  it('maps every lb_algo; lb_kind / lvs_method only in upper case, the rest is NAT as in keepalived, with a warning', () => {
+    const { objects, warnings } = importFixtures(['all-schedulers.conf']);
+    const vss = services(objects).sort((a, b) => a.spec.port - b.spec.port);
     expect(vss.map((v) => v.spec.scheduler)).toEqual([...LB_ALGOS]);
     expect(vss.map((v) => v.spec.forwarding)).toEqual([
       'DR',
       'NAT',
       'TUN',
+      'NAT',
+      'NAT',
+      'NAT',
+      'NAT',
+      'NAT',
+      'NAT',
       'DR',
       'NAT',
       'TUN',
-      'DR',
       'NAT',
-      'TUN',
-      'DR',
-      'NAT',
-      'TUN',
-      'DR',
       'NAT',
     ]);
+    const file = readFileSync('test/fixtures/keepalived/all-schedulers.conf', 'utf8');
+    for (const [keyword, value] of [
+      ['lvs_method', 'dr'],
+      ['lb_kind', 'Tun'],
+      ['lvs_method', 'nAT'],
+    ]) {
+      expect(warnings).toContain(
+        `test/fixtures/keepalived/all-schedulers.conf:${lineOf(file, `${keyword} ${value}`)}: ${keyword} "${value}" is not NAT, DR or TUN (keepalived compares case-sensitively): keepalived logs an unknown routing method and keeps the previous one (NAT by default), and so does the import`,
+      );
+    }
+    expect(warnings.filter((w) => w.includes('unknown routing method'))).toHaveLength(8);
   });
 
   it("writes keepalived's defaults explicitly: wlc, NAT, delay_loop 60, connect_timeout 5, retry 1, Remove", () => {
@@ -169,7 +182,7 @@ describe('virtual_server mapping', () => {
     ],
     [
       template().replace('virtual_server 10.0.0.1 80', 'virtual_server group G'),
-      'virtual_server group is not supported',
+      'no virtual_server_group G is defined',
     ],
   ])('refuses invalid input with file and line: %#', (text, message) => {
     const error = configError(() => importTexts({ 'a.conf': text }));
@@ -244,12 +257,12 @@ describe('vrrp_instance mapping', () => {
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: { name: 'web-vrrp-auth', namespace: 'default' },
-        stringData: { password: 's3cr3t pw' },
+        stringData: { password: 's3cr3t' },
       },
     ]);
     const ah = template({ vrrp: 'authentication {\n auth_type AH\n auth_pass x\n }' });
     expect(configError(() => importTexts({ 'a.conf': ah })).message).toBe(
-      `a.conf:${lineOf(ah, 'authentication')}: auth_type AH is not supported: lvs-operator supports PASS only`,
+      `a.conf:${lineOf(ah, 'auth_type AH')}: auth_type AH is not supported: lvs-operator supports PASS only`,
     );
   });
 
@@ -264,7 +277,6 @@ describe('vrrp_instance mapping', () => {
   it.each([
     ['advert_int 0.5', 'advert_int 0.5 needs VRRP version 3'],
     ['priority 255', 'priority 255 (address owner) is not supported'],
-    ['state LEADER', 'state must be MASTER or BACKUP'],
     ['use_vmac', 'use_vmac is not supported'],
   ])('refuses %s', (statement, message) => {
     expect(configError(() => importTexts({ 'a.conf': template({ vrrp: statement }) })).message).toContain(message);

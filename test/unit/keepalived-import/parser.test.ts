@@ -56,11 +56,27 @@ describe('keepalived.conf parser', () => {
     ]);
   });
 
-  it('joins quoted parts into one word, keeps # and braces inside quotes, and unescapes', () => {
-    const { nodes } = parse(
-      `notify "/bin/x.sh # not a comment {"\nauth_pass 'a b'c"d e"\nx "tab\\there\\x41\\101\\\\"\n`,
-    );
-    expect(nodes.map((n) => n.args)).toEqual([['/bin/x.sh # not a comment {'], ['a bcd e'], ['tab\there' + 'AA\\']]);
+  it('reads "..." as one word, keeps # ! and braces inside it, and unescapes nothing (keepalived\'s alloc_strvec_r)', () => {
+    const { nodes } = parse(`notify "/bin/x.sh # not a comment {"\nx "tab\\there\\x41" ab"c d"e\n`);
+    expect(nodes.map((n) => n.args)).toEqual([['/bin/x.sh # not a comment {'], ['tab\\there\\x41', 'ab', 'c d', 'e']]);
+  });
+
+  it("reads \\! and \\# outside quotes as the characters themselves (keepalived's decomment)", () => {
+    const { nodes } = parse('auth_pass ab\\!cd\nx a\\#b # comment\ny "a\\!b" c\\d\n');
+    expect(nodes.map((n) => n.args)).toEqual([['ab!cd'], ['a#b'], ['a\\!b', 'c\\d']]);
+  });
+
+  it('takes a single quote as an ordinary character: keepalived has no single quotes', () => {
+    const { nodes } = parse("notification_email_from o'brien@example.com\nauth_pass 'a b'\n");
+    expect(nodes.map((n) => n.args)).toEqual([["o'brien@example.com"], ["'a", "b'"]]);
+  });
+
+  it('glues a trailing backslash to the last word, as keepalived does (no line continuation)', () => {
+    const { nodes } = parse('router_id abc  \\\nlvs_id x\n');
+    expect(shape(nodes)).toEqual([
+      ['router_id', 'abc\\'],
+      ['lvs_id', 'x'],
+    ]);
   });
 
   it('treats CRLF line ends and a byte-order mark as white space', () => {

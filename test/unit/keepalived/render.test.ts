@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
+import { parseKeepalivedConfig } from '../../../src/core/keepalived/import/index.js';
 import { KeepalivedRenderError, renderKeepalivedConf } from '../../../src/core/keepalived/render.js';
 import { plan } from '../../../src/core/plan/plan.js';
 import { loadExample } from '../plan/example.js';
@@ -102,13 +103,26 @@ describe('keepalived.conf rendering', () => {
 
   it.each([
     ['an interface with a newline', instance({ interface: 'eth0\n}\nvrrp_script x {' }), /interface/],
-    ['a password with a brace', instance({ version: 2, advertInterval: 1, authPassword: 'a}b' }), /auth_pass/],
-    ['a password with a blank', instance({ version: 2, advertInterval: 1, authPassword: 'a b' }), /auth_pass/],
+    ['a password with a double quote', instance({ version: 2, advertInterval: 1, authPassword: 'a"}b' }), /auth_pass/],
+    ['a password with a newline', instance({ version: 2, advertInterval: 1, authPassword: 'a\n}b' }), /auth_pass/],
     ['a VIP that is not an address', instance({ virtualAddresses: ['1.2.3.4 dev x'] }), /virtual address/],
     ['a peer that is not an address', instance({ unicastPeers: ['x;y'] }), /unicast peer/],
   ])('refuses %s rather than write configuration of its own', (_what, bad, message) => {
     expect(() => renderKeepalivedConf(spec(bad), { nodeName: 'd1' })).toThrow(KeepalivedRenderError);
     expect(() => renderKeepalivedConf(spec(bad), { nodeName: 'd1' })).toThrow(message);
+  });
+
+  it('writes a password with blanks, # ! braces or quotes in double quotes, and keepalived reads it back unchanged', () => {
+    for (const password of ["a b!#{}'", 'x', 'ab\\c d']) {
+      const conf = renderKeepalivedConf(spec(instance({ version: 2, advertInterval: 1, authPassword: password })), {
+        nodeName: 'd1',
+      });
+      const read = parseKeepalivedConfig('k.conf', conf, { readFile: () => '', glob: () => [] }).nodes;
+      const auth = read
+        .find((n) => n.keyword === 'vrrp_instance')!
+        .children!.find((n) => n.keyword === 'authentication')!;
+      expect(auth.children!.find((n) => n.keyword === 'auth_pass')!.args).toEqual([password]);
+    }
   });
 
   it('renders an empty VRRP section for a node that only serves (global_defs alone)', () => {

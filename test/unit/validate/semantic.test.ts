@@ -1,6 +1,9 @@
 // The checks across objects: each names the object, the field and the value, and drops only the
 // object at fault (the first of two clashing objects, by namespace/name, stays).
 import { describe, expect, it } from 'vitest';
+import type { Secret, VirtualService } from '../../../src/core/api/objects.js';
+import { plan } from '../../../src/core/plan/plan.js';
+import { VRRP_PASSWORD_RULE } from '../../../src/core/vrrp.js';
 import { check, director, directors, expectOneError, names, node, rs, secret, vs } from './builders.js';
 
 const WEB = 'VirtualService default/web';
@@ -157,6 +160,34 @@ describe('VirtualService against Nodes and Secrets', () => {
       expectOneError(r.warnings, 'VirtualService default/long', 'spec.vrrp.authSecretRef.key', 'warning').message,
     ).toContain('first 8');
     expect(names(r.valid.virtualServices)).toEqual(['long']);
+  });
+
+  it.each(['a"b', 'a b\\', 'a\tb', 'ä b'])(
+    'rejects the password %j that the planner would refuse, with the same rule, and agrees with plan()',
+    (password) => {
+      const objects = [...directors(), secret('vrrp', { password }), vs('web', v2({ name: 'vrrp' }))];
+      const e = expectOneError(check(objects).hard, WEB, 'spec.vrrp.authSecretRef.key');
+      expect(e.message).toBe(`Secret default/vrrp key password: ${VRRP_PASSWORD_RULE}`);
+      const planned = plan({
+        nodes: directors(),
+        virtualServices: [objects[3] as VirtualService],
+        realServers: [],
+        secrets: [objects[2] as Secret],
+      });
+      expect(planned.problems.map((p) => p.message)).toEqual([VRRP_PASSWORD_RULE]);
+    },
+  );
+
+  it.each(['a b', 'ab!cd', "a'b", 'a{b}#', 'ab\\cd'])('accepts the password %j, as plan() does', (password) => {
+    const objects = [...directors(), secret('vrrp', { password }), vs('web', v2({ name: 'vrrp' }))];
+    expect(check(objects).hard).toEqual([]);
+    const planned = plan({
+      nodes: directors(),
+      virtualServices: [objects[3] as VirtualService],
+      realServers: [],
+      secrets: [objects[2] as Secret],
+    });
+    expect(planned.problems).toEqual([]);
   });
 
   it('reads the password from base64 data too', () => {

@@ -8,7 +8,7 @@ import type { ValidationError } from './errors.js';
 import { ipFamily, isContiguousNetmask, sameIp } from './ip.js';
 import { issue, nsName } from './issue.js';
 import { stableJson } from '../stable-json.js';
-import { VRRP_PASSWORD_MAX_LENGTH } from '../../vrrp.js';
+import { usableVrrpPassword, VRRP_PASSWORD_MAX_LENGTH, VRRP_PASSWORD_RULE } from '../../vrrp.js';
 
 export function checkVirtualServices(
   sorted: readonly VirtualService[],
@@ -118,6 +118,17 @@ function checkAuthSecret(vs: VirtualService, secrets: readonly Secret[]): Valida
     return [issue('error', vs, 'spec.vrrp.authSecretRef.key', key, `Secret ${ns}/${ref.name} has no key ${key}`)];
   if (password === '')
     return [issue('error', vs, 'spec.vrrp.authSecretRef.key', key, `Secret ${ns}/${ref.name} key ${key} is empty`)];
+  // The planner refuses what keepalived.conf cannot carry; validation must say so first, not accept it.
+  if (usableVrrpPassword(password) === undefined)
+    return [
+      issue(
+        'error',
+        vs,
+        'spec.vrrp.authSecretRef.key',
+        key,
+        `Secret ${ns}/${ref.name} key ${key}: ${VRRP_PASSWORD_RULE}`,
+      ),
+    ];
   if (password.length > VRRP_PASSWORD_MAX_LENGTH) {
     return [
       issue(

@@ -40,7 +40,7 @@ export function buildObjects(
   checkDistinctNodes(directors, problems);
   const groups = new Map<string, ServiceView[]>();
   for (const director of directors) {
-    warnUnusedVips(director, problems);
+    checkInstanceVips(director, problems);
     for (const vs of director.virtualServers) {
       const name = virtualServiceName(vs.address, vs.port, vs.protocol);
       const instance = director.instances.find((i) => i.vips.some((v) => v.address === vs.address));
@@ -255,15 +255,28 @@ function checkDistinctNodes(directors: readonly DirectorConf[], problems: Proble
   }
 }
 
-function warnUnusedVips(director: DirectorConf, problems: Problems): void {
+/**
+ * A VIP without a virtual_server is not imported; two VIPs of one instance that both have one
+ * would become two VirtualServices with one virtual_router_id, which validation refuses.
+ */
+function checkInstanceVips(director: DirectorConf, problems: Problems): void {
   const served = new Set(director.virtualServers.map((vs) => vs.address));
   for (const instance of director.instances) {
+    let first: VrrpInstanceConf['vips'][number] | undefined;
     for (const vip of instance.vips) {
-      if (!served.has(vip.address))
+      if (!served.has(vip.address)) {
         problems.warn(
           vip.at,
           `VIP ${vip.address} has no virtual_server: lvs-operator moves a VIP only for a VirtualService, so it is not imported`,
         );
+      } else if (first) {
+        problems.error(
+          vip.at,
+          `VIP ${vip.address} and VIP ${first.address} (${first.at.file}:${first.at.line}) both have a virtual_server and share vrrp_instance ${instance.name}: lvs-operator runs one VRRP instance (one virtual_router_id) per VIP; give each VIP its own vrrp_instance`,
+        );
+      } else {
+        first = vip;
+      }
     }
   }
 }

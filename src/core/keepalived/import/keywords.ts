@@ -18,8 +18,8 @@ const CHECK_TIMING = ['connect_timeout', 'retry', 'delay_before_retry', 'delay_l
 
 /** Keywords that become fields of the objects, per block. */
 export const MAPPED_KEYWORDS: Readonly<Record<BlockContext, readonly string[]>> = {
-  top: ['global_defs', 'vrrp_instance', 'virtual_server'],
-  global_defs: ['router_id', 'lvs_id', 'vrrp_version'],
+  top: ['global_defs', 'vrrp_instance', 'virtual_server', 'virtual_server_group'],
+  global_defs: ['router_id', 'lvs_id', 'vrrp_version', 'vrrp_mcast_group4', 'vrrp_mcast_group6'],
   vrrp_instance: [
     'state',
     'interface',
@@ -257,7 +257,6 @@ const ONE_CHECK = 'lvs-operator checks real servers with TCP, HTTP or HTTPS only
  */
 export const REFUSED_KEYWORDS: Readonly<Record<string, string>> = {
   // top level
-  virtual_server_group: 'virtual server groups are not supported: write one virtual_server per address and port',
   vrrp_script: TRACKING,
   vrrp_track_process: TRACKING,
   vrrp_track_file: TRACKING,
@@ -273,8 +272,6 @@ export const REFUSED_KEYWORDS: Readonly<Record<string, string>> = {
   SSL: 'client certificates for SSL_GET are not supported (HTTPS checks present none)',
   // global_defs
   vrrp_strict: 'strict mode (firewall rules that drop traffic to VIPs, no authentication) is not supported',
-  vrrp_mcast_group4: 'lvs-operator sends VRRP to the standard multicast group 224.0.0.18',
-  vrrp_mcast_group6: 'lvs-operator sends VRRP to the standard multicast group ff02::12',
   lvs_timeouts: 'IPVS connection timeouts (ipvsadm --set) are not managed by lvs-operator',
   net_namespace: 'running in another network namespace is not supported',
   net_namespace_ipvs: 'running IPVS in another network namespace is not supported',

@@ -3,10 +3,11 @@
 import { posix } from 'node:path';
 import type { Problems, SourceLocation } from './errors.js';
 import { dnsSubdomain } from './names.js';
-import type { ParsedConfig } from './parser.js';
+import type { ConfigNode, ParsedConfig } from './parser.js';
 import { readVrrpInstance, type VrrpInstanceConf } from './read-vrrp.js';
 import { readVirtualServer, type VirtualServerConf } from './read-virtual-server.js';
-import { argsOf, blockOf, forEachMapped } from './statements.js';
+import { argsOf, blockOf, canonicalAddress, forEachMapped, isV6 } from './statements.js';
+import { readVirtualServerGroups, type VirtualServerGroups } from './read-vs-group.js';
 
 export interface DirectorConf {
   file: string;
@@ -27,6 +28,7 @@ export function readDirector(parsed: ParsedConfig, node: string | undefined, pro
   const instanceAt = new Map<string, SourceLocation>();
   const vipOwner = new Map<string, VrrpInstanceConf>();
   const serviceAt = new Map<string, SourceLocation>();
+  const groups = readVirtualServerGroups(parsed.nodes, problems);
 
   forEachMapped('top', parsed.nodes, problems, (statement) => {
     if (statement.keyword === 'vrrp_instance') {
@@ -46,20 +48,31 @@ export function readDirector(parsed: ParsedConfig, node: string | undefined, pro
       }
       director.instances.push(instance);
     } else if (statement.keyword === 'virtual_server') {
-      const vs = readVirtualServer(statement, problems);
-      if (!vs) return;
-      const key = `${vs.address} ${vs.port} ${vs.protocol}`;
-      const first = serviceAt.get(key);
-      if (first)
-        return problems.error(
-          statement,
-          `virtual_server ${key} is defined twice (first at ${first.file}:${first.line})`,
-        );
-      serviceAt.set(key, statement);
-      director.virtualServers.push(vs);
+      for (const vs of readVirtualServers(statement, groups, problems)) {
+        const key = `${vs.address} ${vs.port} ${vs.protocol}`;
+        const first = serviceAt.get(key);
+        if (first) {
+          problems.error(statement, `virtual_server ${key} is defined twice (first at ${first.file}:${first.line})`);
+          continue;
+        }
+        serviceAt.set(key, statement);
+        director.virtualServers.push(vs);
+      }
     }
   });
   return director;
+}
+
+/** One virtual service, or one per entry of the group `virtual_server group NAME` names. */
+function readVirtualServers(node: ConfigNode, groups: VirtualServerGroups, problems: Problems): VirtualServerConf[] {
+  if (node.args[0] !== 'group') return [readVirtualServer(node, problems)].filter((vs) => vs !== undefined);
+  const name = node.args[1] ?? '';
+  const entries = groups.get(name);
+  if (entries === undefined) {
+    problems.error(node, `virtual_server group ${name}: no virtual_server_group ${name} is defined`);
+    return [];
+  }
+  return entries.map((entry) => readVirtualServer(node, problems, entry)).filter((vs) => vs !== undefined);
 }
 
 function readGlobals(parsed: ParsedConfig, problems: Problems): { routerId?: string; vrrpVersion?: 2 | 3 } {
@@ -69,7 +82,9 @@ function readGlobals(parsed: ParsedConfig, problems: Problems): { routerId?: str
     forEachMapped('global_defs', blockOf(statement, problems), problems, (child) => {
       const value = argsOf(child, problems, 1)?.[0];
       if (value === undefined) return;
-      if (child.keyword === 'vrrp_version') {
+      if (child.keyword === 'vrrp_mcast_group4' || child.keyword === 'vrrp_mcast_group6') {
+        readMulticastGroup(child, value, problems);
+      } else if (child.keyword === 'vrrp_version') {
         if (value === '2' || value === '3') globals.vrrpVersion = Number(value) as 2 | 3;
         else problems.error(child, `vrrp_version must be 2 or 3, got ${JSON.stringify(value)}`);
       } else {
@@ -78,6 +93,35 @@ function readGlobals(parsed: ParsedConfig, problems: Problems): { routerId?: str
     });
   }
   return globals;
+}
+
+/** keepalived's VRRP multicast groups (RFC 5798): the only ones lvs-operator sends to. */
+const STANDARD_GROUPS = { vrrp_mcast_group4: '224.0.0.18', vrrp_mcast_group6: 'ff02::12' } as const;
+
+/** The standard group is accepted; keepalived skips what is not a multicast address of the family. */
+function readMulticastGroup(node: SourceLocation & { keyword: string }, value: string, problems: Problems): void {
+  const v6 = node.keyword === 'vrrp_mcast_group6';
+  const standard = STANDARD_GROUPS[node.keyword as keyof typeof STANDARD_GROUPS];
+  const address = canonicalAddress(value);
+  if (address === standard) return;
+  const multicast =
+    address !== undefined && (v6 ? isV6(address) && /^ff/i.test(address) : !isV6(address) && isIPv4Multicast(address));
+  if (!multicast) {
+    problems.warn(
+      node,
+      `${node.keyword} ${JSON.stringify(value)} is not an IPv${v6 ? 6 : 4} multicast address: keepalived skips it and uses ${standard}, and so does the import`,
+    );
+  } else {
+    problems.error(
+      node,
+      `${node.keyword} ${value} is not supported: lvs-operator sends VRRP to the standard group ${standard}`,
+    );
+  }
+}
+
+function isIPv4Multicast(address: string): boolean {
+  const first = Number(address.split('.')[0]);
+  return first >= 224 && first <= 239;
 }
 
 /** router_id as a DNS name (`LVS_01` -> `lvs-01`), else the file name without its extension. */

@@ -4,10 +4,11 @@
 import type { Problems, SourceLocation } from './errors.js';
 import { LB_ALGOS, type LbAlgo } from './keywords.js';
 import type { ConfigNode } from './parser.js';
+import { readMethod, type Forwarding } from './read-method.js';
 import { CHECKER_TYPES, readChecker, readCheckSetting, type CheckConf, type CheckSettings } from './read-checker.js';
 import { argsOf, blockOf, forEachMapped, isV6, once, readAddress, readInteger, readPort } from './statements.js';
 
-export type Forwarding = 'DR' | 'NAT' | 'TUN';
+export type { Forwarding } from './read-method.js';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 export interface VirtualServerConf {
@@ -142,10 +143,14 @@ const VS_VALUE_KEYWORDS: Readonly<Record<string, ValueHandler>> = {
 };
 
 /** Reads the block; undefined when keepalived would not run it (no real server) or it is invalid. */
-export function readVirtualServer(node: ConfigNode, problems: Problems): VirtualServerConf | undefined {
+export function readVirtualServer(
+  node: ConfigNode,
+  problems: Problems,
+  groupEntry?: { address: string; port: number },
+): VirtualServerConf | undefined {
   const children = blockOf(node, problems, 1, 2);
   if (!children) return undefined;
-  const vs = readVirtualServerHead(node, problems);
+  const vs = readVirtualServerHead(node, problems, groupEntry);
   if (!vs) return undefined;
   const draft: VirtualServerDraft = {
     vs,
@@ -183,21 +188,25 @@ export function readVirtualServer(node: ConfigNode, problems: Problems): Virtual
   return vs;
 }
 
-/** `virtual_server ADDRESS PORT`, with keepalived's defaults for the rest. */
-function readVirtualServerHead(node: ConfigNode, problems: Problems): VirtualServerConf | undefined {
-  if (node.args[0] === 'fwmark' || node.args[0] === 'group') {
+/** `virtual_server ADDRESS PORT` (or one entry of its group), with keepalived's defaults for the rest. */
+function readVirtualServerHead(
+  node: ConfigNode,
+  problems: Problems,
+  groupEntry: { address: string; port: number } | undefined,
+): VirtualServerConf | undefined {
+  if (groupEntry === undefined && (node.args[0] === 'fwmark' || node.args[0] === 'group')) {
     problems.error(
       node,
-      `virtual_server ${node.args[0]} is not supported: write one virtual_server per address and port`,
+      `virtual_server ${node.args[0]} is not supported: lvs-operator has no firewall-mark services; write one virtual_server per address and port`,
     );
     return undefined;
   }
-  const address = readAddress(node, problems, 'the virtual_server address', node.args[0]!);
-  if (node.args[1] === undefined) {
-    problems.error(node, 'a virtual_server without a port (all ports, persistent) is not supported');
+  const address = groupEntry?.address ?? readAddress(node, problems, 'the virtual_server address', node.args[0]!);
+  if (groupEntry === undefined && (node.args[1] === undefined || node.args[1] === '0')) {
+    problems.error(node, 'a virtual_server without a port or on port 0 (all ports, persistent) is not supported');
     return undefined;
   }
-  const port = readPort(node, problems, 'the virtual_server port', node.args[1]);
+  const port = groupEntry?.port ?? readPort(node, problems, 'the virtual_server port', node.args[1]!);
   if (address === undefined || port === undefined) return undefined;
   return {
     at: node,
@@ -220,8 +229,14 @@ function settleVirtualServer(node: ConfigNode, draft: VirtualServerDraft, proble
   // keepalived 2.x defaults a missing protocol to UDP (with a config error); nobody means that.
   if (!draft.protocolGiven) problems.error(node, 'virtual_server has no protocol: write protocol TCP (or UDP, SCTP)');
   vs.schedulerFlags = schedulerFlags(vs.scheduler, draft.flags, problems);
-  if (granularity && !vs.persistence)
-    problems.warn(granularity.at, 'persistence_granularity without persistence_timeout does nothing; dropped');
+  if (granularity && !vs.persistence) {
+    // check_parser.c pgr_handler: granularity alone makes the service persistent, 6 minutes.
+    problems.warn(
+      granularity.at,
+      `persistence_granularity without persistence_timeout: keepalived makes the service persistent for ${KEEPALIVED_BARE_PERSISTENCE_TIMEOUT} s, and so does the import`,
+    );
+    vs.persistence = { timeout: KEEPALIVED_BARE_PERSISTENCE_TIMEOUT };
+  }
   if (granularity && vs.persistence) vs.persistence.netmask = granularity.netmask;
   if (sorryMethod && sorryMethod.value !== vs.forwarding) {
     problems.error(
@@ -252,23 +267,6 @@ function addRealServers(draft: VirtualServerDraft, problems: Problems): void {
       );
     else vs.realServers.push(rs);
   }
-}
-
-/** `lb_kind DR|NAT|TUN` (any case); TUN may name `type ipip`, the only tunnel lvs-operator builds. */
-function readMethod(node: ConfigNode, problems: Problems): Forwarding | undefined {
-  const args = argsOf(node, problems, 1, Infinity);
-  if (!args) return undefined;
-  const method = args[0]!.toUpperCase();
-  if (method !== 'DR' && method !== 'NAT' && method !== 'TUN') {
-    problems.error(node, `${node.keyword} must be DR, NAT or TUN, got ${JSON.stringify(args[0])}`);
-    return undefined;
-  }
-  const rest = args.slice(1).join(' ');
-  if (rest !== '' && !(method === 'TUN' && rest === 'type ipip')) {
-    problems.error(node, `${node.keyword} ${args.join(' ')} is not supported: lvs-operator tunnels with ipip only`);
-    return undefined;
-  }
-  return method;
 }
 
 function schedulerFlags(

@@ -1,7 +1,7 @@
 // One vrrp_instance block -> what lvs-operator needs of it, with keepalived's defaults and its
 // start-up corrections applied, so that the result describes what keepalived actually ran.
 import { INTERFACE_ANNOTATION } from '../../api/objects.js';
-import { isValidInterfaceName, VRRP_PASSWORD_MAX_LENGTH } from '../../vrrp.js';
+import { isValidInterfaceName, usableVrrpPassword, VRRP_PASSWORD_MAX_LENGTH, VRRP_PASSWORD_RULE } from '../../vrrp.js';
 import type { Problems, SourceLocation } from './errors.js';
 import type { ConfigNode } from './parser.js';
 import { argsOf, blockOf, forEachMapped, once, readAddress, readInteger, readSeconds } from './statements.js';
@@ -30,7 +30,7 @@ export const KEEPALIVED_VRRP_DEFAULTS = { priority: 100, version: 2, advertInter
 /** What the keywords of a vrrp_instance block leave behind until the block is read through. */
 interface VrrpDraft {
   conf: VrrpInstanceConf;
-  authAt: SourceLocation | undefined;
+  auth: Authentication | undefined;
   vipDevices: { device: string; at: SourceLocation }[];
 }
 
@@ -40,9 +40,12 @@ type KeywordHandler = (child: ConfigNode, value: string, draft: VrrpDraft, probl
 const VRRP_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
   state: (child, value, { conf }, problems) => {
     if (!argsOf(child, problems, 1)) return;
-    const state = value.toUpperCase();
-    if (state === 'MASTER' || state === 'BACKUP') conf.state = state;
-    else problems.error(child, `state must be MASTER or BACKUP, got ${JSON.stringify(value)}`);
+    if (value === 'MASTER' || value === 'BACKUP') return void (conf.state = value);
+    problems.warn(
+      child,
+      `state ${JSON.stringify(value)} is not MASTER or BACKUP (keepalived compares case-sensitively): keepalived logs an unknown state and starts as BACKUP, and so does the import`,
+    );
+    conf.state = 'BACKUP';
   },
   interface: (child, value, { conf }, problems) => {
     if (!argsOf(child, problems, 1)) return;
@@ -81,15 +84,23 @@ const VRRP_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
   unicast_src_ip: readSourceAddress,
   mcast_src_ip: readSourceAddress,
   authentication: (child, _, draft, problems) => {
-    draft.authAt = child;
-    draft.conf.password = readAuthentication(child, problems);
+    draft.auth = readAuthentication(child, problems);
   },
   virtual_ipaddress: (child, _, { conf, vipDevices }, problems) => {
     for (const entry of blockOf(child, problems) ?? []) {
       const vip = readVipEntry(entry, problems);
       if (!vip) continue;
-      conf.vips.push({ address: vip.address, at: entry });
+      // Every entry's device is checked, a repeated one's too: on another device it is another address.
       if (vip.device !== undefined) vipDevices.push({ device: vip.device, at: entry });
+      const first = conf.vips.find((v) => v.address === vip.address);
+      if (first) {
+        problems.warn(
+          entry,
+          `VIP ${vip.address} is listed again (first at ${first.at.file}:${first.at.line}): keepalived holds it once, and so does the import`,
+        );
+        continue;
+      }
+      conf.vips.push({ address: vip.address, at: entry });
     }
   },
   unicast_peer: (child, _, { conf }, problems) => {
@@ -128,7 +139,7 @@ export function readVrrpInstance(
       password: undefined,
       vips: [],
     },
-    authAt: undefined,
+    auth: undefined,
     vipDevices: [],
   };
   const seen = new Map<string, SourceLocation>();
@@ -138,7 +149,8 @@ export function readVrrpInstance(
       VRRP_KEYWORDS[child.keyword]!(child, child.args[0] ?? '', draft, problems);
   });
   checkInstance(node, draft, problems);
-  applyStartupCorrections(draft.conf, draft.authAt, problems);
+  applyStartupCorrections(draft.conf, problems);
+  draft.conf.password = draft.auth && settleAuthentication(draft.conf, draft.auth, problems);
   return draft.conf;
 }
 
@@ -163,7 +175,7 @@ function checkInstance(node: ConfigNode, { conf, vipDevices }: VrrpDraft, proble
 }
 
 /** What keepalived itself changes (with a log line) when it starts, so that we import what ran. */
-function applyStartupCorrections(conf: VrrpInstanceConf, authAt: SourceLocation | undefined, problems: Problems): void {
+function applyStartupCorrections(conf: VrrpInstanceConf, problems: Problems): void {
   if (conf.state === 'MASTER' && !conf.preempt) {
     problems.warn(
       conf.at,
@@ -175,13 +187,6 @@ function applyStartupCorrections(conf: VrrpInstanceConf, authAt: SourceLocation 
     problems.warn(conf.at, `vrrp_instance ${conf.name}: keepalived ignores preempt_delay with state MASTER`);
     conf.preemptDelay = 0;
   }
-  if (conf.version === 3 && conf.password !== undefined) {
-    problems.warn(
-      authAt,
-      `vrrp_instance ${conf.name}: VRRPv3 has no authentication; keepalived ignored it and so does the import`,
-    );
-    conf.password = undefined;
-  }
   if (conf.version === 2 && !Number.isInteger(conf.advertInterval)) {
     problems.error(
       conf.at,
@@ -190,36 +195,73 @@ function applyStartupCorrections(conf: VrrpInstanceConf, authAt: SourceLocation 
   }
 }
 
-function readAuthentication(node: ConfigNode, problems: Problems): string | undefined {
-  let type: string | undefined;
-  let password: string | undefined;
+/** An authentication block as written; keepalived decides what it means once the instance is read. */
+interface Authentication {
+  at: SourceLocation;
+  /** PASS or AH; undefined when absent or unknown (keepalived then sends no authentication). */
+  type: { value: 'PASS' | 'AH'; at: SourceLocation } | undefined;
+  pass: { value: string; at: SourceLocation } | undefined;
+}
+
+function readAuthentication(node: ConfigNode, problems: Problems): Authentication {
+  const auth: Authentication = { at: node, type: undefined, pass: undefined };
   forEachMapped('authentication', blockOf(node, problems), problems, (child) => {
-    const args = argsOf(child, problems, 1);
-    if (!args) return;
-    if (child.keyword === 'auth_type') type = args[0]!.toUpperCase();
-    else password = args[0]!;
+    const value = argsOf(child, problems, 1)?.[0];
+    if (value === undefined) return;
+    if (child.keyword === 'auth_pass') return void (auth.pass = { value, at: child });
+    if (value === 'PASS' || value === 'AH') return void (auth.type = { value, at: child });
+    auth.type = undefined;
+    problems.warn(
+      child,
+      `auth_type ${JSON.stringify(value)} is not PASS or AH (keepalived compares case-sensitively): keepalived logs an unknown authentication type and sends no authentication, and so does the import`,
+    );
   });
-  if (type === 'AH') {
-    problems.error(node, 'auth_type AH is not supported: lvs-operator supports PASS only');
+  return auth;
+}
+
+/** The password, after keepalived's start-up checks (vrrp.c, in its order); undefined: no authentication. */
+function settleAuthentication(conf: VrrpInstanceConf, auth: Authentication, problems: Problems): string | undefined {
+  const { type, pass } = auth;
+  if (type === undefined) {
+    if (pass)
+      problems.warn(
+        pass.at,
+        'auth_pass without auth_type PASS: keepalived sends no authentication, and so does the import',
+      );
     return undefined;
   }
-  if (type !== 'PASS') {
-    problems.error(
-      node,
-      `authentication needs auth_type PASS, got ${type === undefined ? 'none' : JSON.stringify(type)}`,
+  if (conf.version === 3) {
+    problems.warn(
+      type.at,
+      `vrrp_instance ${conf.name}: VRRPv3 has no authentication; keepalived ignored it and so does the import`,
     );
     return undefined;
   }
-  if (password === undefined || password === '') {
-    problems.error(node, 'authentication has no auth_pass');
+  if (pass === undefined || pass.value === '') {
+    problems.warn(
+      type.at,
+      `auth_type ${type.value} without auth_pass: keepalived ignores the authentication, and so does the import`,
+    );
     return undefined;
   }
-  if (password.length > VRRP_PASSWORD_MAX_LENGTH)
+  if (type.value === 'AH') {
+    problems.error(type.at, 'auth_type AH is not supported: lvs-operator supports PASS only');
+    return undefined;
+  }
+  if (usableVrrpPassword(pass.value) === undefined) {
+    // Checked here, at its line, rather than by the planner later: the same rule, the same words.
+    problems.error(
+      pass.at,
+      `auth_pass cannot be carried over: ${VRRP_PASSWORD_RULE} (of the first ${VRRP_PASSWORD_MAX_LENGTH}, which keepalived uses)`,
+    );
+    return undefined;
+  }
+  if (pass.value.length > VRRP_PASSWORD_MAX_LENGTH)
     problems.warn(
-      node,
+      pass.at,
       `auth_pass is longer than ${VRRP_PASSWORD_MAX_LENGTH} characters: keepalived used only the first ${VRRP_PASSWORD_MAX_LENGTH}, and so will lvs-operator`,
     );
-  return password;
+  return pass.value;
 }
 
 /** `<IPADDR>[/<MASK>] [dev X] [label Y] ...`: the address is kept, the device checked, the rest is ip(8) detail. */

@@ -20,14 +20,27 @@ export function forEachMapped(
     if (kind === 'mapped') {
       handle(node);
     } else if (kind === 'ignored') {
-      if (SCRIPT_KEYWORDS.includes(node.keyword)) {
-        problems.warn(node, `${node.keyword} is ignored: lvs-operator runs no keepalived scripts`);
-      }
+      warnIgnored(context, node, problems);
     } else if (kind === 'refused') {
       problems.error(node, `${node.keyword} is not supported: ${REFUSED_KEYWORDS[node.keyword]}`);
     } else {
       problems.error(node, `unknown keyword ${JSON.stringify(node.keyword)} in ${describeContext(context)}`);
     }
+  }
+}
+
+/** Ignored keywords a user may depend on: each gets a warning at its line. */
+function warnIgnored(context: BlockContext, node: ConfigNode, problems: Problems): void {
+  if (SCRIPT_KEYWORDS.includes(node.keyword)) {
+    problems.warn(node, `${node.keyword} is ignored: lvs-operator runs no keepalived scripts`);
+  } else if (node.keyword === 'alpha') {
+    // virtual_server's alpha takes no value; a real server's or a checker's takes an optional <BOOL>.
+    const on = context === 'virtual_server' || readBool(node, problems, 'alpha', node.args[0]) === true;
+    if (on)
+      problems.warn(
+        node,
+        'alpha is not carried over: keepalived starts these real servers down until their first check passes; lvs-operator has no such setting and counts a real server up until its check fails (keepalived without alpha)',
+      );
   }
 }
 
@@ -44,16 +57,28 @@ function describeContext(context: BlockContext): string {
   }
 }
 
-/** The statement's arguments when their count is within [min, max] and it has no block; else an error. */
+/**
+ * The statement's arguments when it has at least `min` and no block; else an error. keepalived's
+ * handlers read the words they know and ignore the rest, so words beyond `max` are dropped with a
+ * warning that names them.
+ */
 export function argsOf(node: ConfigNode, problems: Problems, min: number, max = min): string[] | undefined {
   if (node.children !== undefined) {
     problems.error(node, `${node.keyword} takes no { } block`);
     return undefined;
   }
-  if (node.args.length < min || node.args.length > max) {
+  if (node.args.length < min) {
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     problems.error(node, `${node.keyword} takes ${want} argument${want === '1' ? '' : 's'}, got ${node.args.length}`);
     return undefined;
+  }
+  if (node.args.length > max) {
+    const extra = node.args.slice(max).join(' ');
+    problems.warn(
+      node,
+      `${node.keyword}: keepalived reads ${max === 0 ? 'no value' : `only ${node.args.slice(0, max).join(' ')}`} and ignores ${JSON.stringify(extra)}, and so does the import`,
+    );
+    return node.args.slice(0, max);
   }
   return node.args;
 }
@@ -111,7 +136,10 @@ export function readSeconds(
   return Number(text);
 }
 
-/** keepalived <BOOL>: on|off|true|false|yes|no; a missing value means true. */
+/**
+ * keepalived <BOOL> (check_true_false): on|off|true|false|yes|no, lower case only; a missing value
+ * means true. keepalived logs any other value and ignores the statement: undefined, with a warning.
+ */
 export function readBool(
   at: SourceLocation,
   problems: Problems,
@@ -119,10 +147,12 @@ export function readBool(
   text: string | undefined,
 ): boolean | undefined {
   if (text === undefined) return true;
-  const lower = text.toLowerCase();
-  if (['on', 'true', 'yes'].includes(lower)) return true;
-  if (['off', 'false', 'no'].includes(lower)) return false;
-  problems.error(at, `${what} must be on|off|true|false|yes|no, got ${JSON.stringify(text)}`);
+  if (['on', 'true', 'yes'].includes(text)) return true;
+  if (['off', 'false', 'no'].includes(text)) return false;
+  problems.warn(
+    at,
+    `${what} ${JSON.stringify(text)} is not on|off|true|false|yes|no (keepalived compares case-sensitively): keepalived logs an invalid parameter and ignores the line, and so does the import`,
+  );
   return undefined;
 }
 

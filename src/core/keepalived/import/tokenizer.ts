@@ -1,108 +1,123 @@
-// Splits keepalived.conf text into words, braces and line ends, the way keepalived reads it:
-// `#` and `!` start a comment anywhere outside quotes, braces are tokens even when glued to a
-// word, and "..." or '...' quote (with shell-like escapes) a part of a word.
+// Splits keepalived.conf text into words, braces and line ends exactly the way keepalived 2.x
+// reads it (lib/parser.c), line by line:
+// 1. decomment(): the first `#` or `!` outside double quotes starts a comment; `\#` and `\!`
+//    outside double quotes are the literal characters; every other backslash stays as it is
+//    (keepalived has no escapes in ordinary values); a trailing `\` is glued to the last word.
+// 2. read_line(): a `{` or `}` outside double quotes ends the line there, and the brace (with
+//    what follows it) is read as the next line: braces are tokens even when glued to a word.
+// 3. alloc_strvec_r(): words are separated by blanks; "..." is one word without its quotes and
+//    with nothing unescaped; a `"` inside a word ends it. Single quotes are ordinary characters.
 import { KeepalivedConfigError } from './errors.js';
 
 export type Token =
   | { kind: 'word'; text: string; file: string; line: number }
   | { kind: 'open' | 'close' | 'eol'; file: string; line: number };
 
-/** Any whitespace but the line end separates words (the regex below must agree, or the loop stalls). */
-const BLANK = /\s/;
-/** Characters that end an unquoted run of a word. */
-const WORD_END = /[\s#!{}"']/g;
+/** keepalived's WHITE_SPACE_STR: what separates words. */
+const WHITE_SPACE = /[ \t\f\n\r\v]/;
+/** What ends an unquoted word: white space or a double quote. */
+const WORD_END = /[ \t\f\n\r\v"]/g;
 
 export function tokenize(text: string, file: string): Token[] {
   const tokens: Token[] = [];
-  let line = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM is not part of the first keyword
-  let word: string | undefined;
-  const flushWord = (): void => {
-    if (word !== undefined) tokens.push({ kind: 'word', text: word, file, line });
-    word = undefined;
-  };
-
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\n') {
-      flushWord();
-      tokens.push({ kind: 'eol', file, line });
-      line++;
-      i++;
-    } else if (BLANK.test(c)) {
-      flushWord();
-      i++;
-    } else if (c === '#' || c === '!') {
-      flushWord();
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (c === '{' || c === '}') {
-      flushWord();
-      tokens.push({ kind: c === '{' ? 'open' : 'close', file, line });
-      i++;
-    } else if (c === '"' || c === "'") {
-      const quoted = readQuoted(text, i, file, line);
-      word = (word ?? '') + quoted.text;
-      i = quoted.end;
-    } else {
-      // Take the whole unquoted run at once: building words char by char is quadratic on long lines.
-      WORD_END.lastIndex = i;
-      const m = WORD_END.exec(text);
-      const end = m ? m.index : text.length;
-      word = (word ?? '') + text.slice(i, end);
-      i = end;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a BOM is not part of the first keyword
+  const lines = body.split('\n');
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    for (const segment of splitAtBraces(decomment(raw, file, line))) {
+      if (segment === '{' || segment === '}') tokens.push({ kind: segment === '{' ? 'open' : 'close', file, line });
+      else for (const word of splitWords(segment, file, line)) tokens.push({ kind: 'word', text: word, file, line });
     }
-  }
-  flushWord();
-  tokens.push({ kind: 'eol', file, line });
+    tokens.push({ kind: 'eol', file, line });
+  });
   return tokens;
 }
 
-/** The quoted part starting at `start` (a quote), without its quotes; quotes never span lines. */
-function readQuoted(text: string, start: number, file: string, line: number): { text: string; end: number } {
-  const quote = text[start]!;
-  let out = '';
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\n') break;
-    if (c === quote) return { text: out, end: i + 1 };
-    if (c === '\\' && i + 1 < text.length && text[i + 1] !== '\n') {
-      const escaped = readEscape(text, i + 1);
-      out += escaped.text;
-      i = escaped.end;
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  throw new KeepalivedConfigError({ file, line, message: `unterminated quoted string (${quote})` });
+function unterminated(file: string, line: number): KeepalivedConfigError {
+  return new KeepalivedConfigError({ file, line, message: 'unterminated quoted string (")' });
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  E: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
+/** keepalived's decomment(): the line without its comment, `\#` `\!` unescaped, trimmed. */
+export function decomment(raw: string, file: string, line: number): string {
+  let out = '';
+  let quote = false;
+  let continued = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '"') {
+      quote = !quote;
+      out += c;
+    } else if (c === '\\') {
+      const next = raw[i + 1];
+      if (next === undefined) {
+        continued = true;
+        break;
+      }
+      out += !quote && (next === '#' || next === '!') ? next : c + next;
+      i++;
+    } else if (!quote && (c === '#' || c === '!')) {
+      break;
+    } else {
+      out += c;
+    }
+  }
+  if (quote) throw unterminated(file, line);
+  out = out.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+  return continued ? `${out}\\` : out;
+}
 
-/** keepalived.conf(5): \a \b \E \f \n \r \t \v, \nnn octal, \xXX hex, \cC control, \C = C. */
-function readEscape(text: string, at: number): { text: string; end: number } {
-  const c = text[at]!;
-  const simple = SIMPLE_ESCAPES[c];
-  if (simple !== undefined) return { text: simple, end: at + 1 };
-  const octal = /^[0-7]{1,3}/.exec(text.slice(at, at + 3));
-  if (octal) return { text: String.fromCharCode(parseInt(octal[0], 8) & 0xff), end: at + octal[0].length };
-  if (c === 'x') {
-    const hex = /^[0-9a-fA-F]{1,2}/.exec(text.slice(at + 1, at + 3));
-    if (hex) return { text: String.fromCharCode(parseInt(hex[0], 16)), end: at + 1 + hex[0].length };
+/** read_line()'s split at the first `{` or `}` outside "...": text before it, the brace, the rest. */
+function splitAtBraces(line: string): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (rest !== '') {
+    const at = rest[0] === '{' || rest[0] === '}' ? 0 : firstBrace(rest);
+    if (at === undefined) {
+      out.push(rest);
+      break;
+    }
+    if (at === 0) {
+      out.push(rest[0]!);
+      rest = rest.slice(1).replace(/^[ \t]+/, '');
+    } else {
+      out.push(rest.slice(0, at).replace(/[ \t]+$/, ''));
+      rest = rest.slice(at);
+    }
   }
-  if (c === 'c' && at + 1 < text.length && text[at + 1] !== '\n') {
-    return { text: String.fromCharCode(text.charCodeAt(at + 1) & 0x1f), end: at + 2 };
+  return out;
+}
+
+function firstBrace(text: string): number | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{' || c === '}') return i;
+    if (c === '"') {
+      const close = text.indexOf('"', i + 1);
+      if (close < 0) return undefined;
+      i = close;
+    }
   }
-  return { text: c, end: at + 1 };
+  return undefined;
+}
+
+/** alloc_strvec_r(): blank-separated words, "..." taken whole without its quotes. */
+function splitWords(segment: string, file: string, line: number): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < segment.length) {
+    if (WHITE_SPACE.test(segment[i]!)) {
+      i++;
+    } else if (segment[i] === '"') {
+      const close = segment.indexOf('"', i + 1);
+      if (close < 0) throw unterminated(file, line);
+      words.push(segment.slice(i + 1, close));
+      i = close + 1;
+    } else {
+      WORD_END.lastIndex = i;
+      const end = WORD_END.exec(segment)?.index ?? segment.length;
+      words.push(segment.slice(i, end));
+      i = end;
+    }
+  }
+  return words;
 }
