@@ -6,7 +6,7 @@
 //   control-plane.mjs DIR SERVER_HOST [kube-apiserver flags...]   (bundled by e2e.sh)
 // Writes DIR/{admin,controller,agent}.kubeconfig and DIR/ready, then runs until SIGTERM.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../envtest/apiserver.js';
@@ -59,7 +59,10 @@ write('admin', {
 for (const who of ['controller', 'agent']) {
   write(who, { token: kubectl(['create', 'token', `lvs-operator-${who}`, '-n', NS, '--duration', '2h']).trim() });
 }
-writeFileSync(join(dir, 'kubectl'), join(cp.assets, 'kubectl'));
+// kubectl itself goes into DIR: the VM sees DIR (the out dir) but not a cache under /tmp (a CI
+// run with HOME there), which its tmpfs hides.
+copyFileSync(join(cp.assets, 'kubectl'), join(dir, 'kubectl.bin'));
+writeFileSync(join(dir, 'kubectl'), join(dir, 'kubectl.bin'));
 writeFileSync(join(dir, 'ready'), `${cp.url}\n`);
 console.error(`control-plane: ${cp.url} ready; kubeconfigs in ${dir}`);
 
