@@ -6,7 +6,7 @@
 # about 20 s) and the same plus Node.js 24 and npm from the npm registry; they are cached as
 # archives in ${LVS_CACHE:-~/.cache/lvs-operator}/image and imported when podman lacks them.
 # Writes the image as an OCI archive ($cache/lvs-operator.oci.tar, for a container runtime in the
-# e2e VM) and its size in bytes ($cache/lvs-operator.size). Needs root (podman, mmdebstrap).
+# e2e VM; its path is the last line on stdout) and its size in bytes ($cache/lvs-operator.size). Needs root (podman, mmdebstrap).
 #
 # Two things are lent to the build, not baked into the image: the host's CA bundle (the package
 # registries' TLS here may be signed by a CA only the host trusts; NODE_EXTRA_CA_CERTS points npm
@@ -62,11 +62,12 @@ fi
 "${podman[@]}" image exists "$node" || "${podman[@]}" import --quiet "$cache/node.tar" "$node" >/dev/null
 
 ca=/etc/ssl/certs/ca-certificates.crt
-"${podman[@]}" build --quiet --isolation chroot \
+"${podman[@]}" build --quiet --format docker --isolation chroot \
   --build-arg "NODE_IMAGE=$node" --build-arg "BASE_IMAGE=$debian" \
   --build-arg NODE_EXTRA_CA_CERTS=/run/host-ca.crt --volume "$ca:/run/host-ca.crt:ro" \
   --tag "$tag" . >/dev/null
 rm -f "$cache/lvs-operator.oci.tar"
 "${podman[@]}" save --quiet --format oci-archive --output "$cache/lvs-operator.oci.tar" "$tag"
 "${podman[@]}" image inspect --format '{{.Size}}' "$tag" > "$cache/lvs-operator.size"
-echo "image: $tag, $(($(cat "$cache/lvs-operator.size") / 1048576)) MiB, $cache/lvs-operator.oci.tar" >&2
+echo "image: $tag, $(($(cat "$cache/lvs-operator.size") / 1048576)) MiB" >&2
+echo "$cache/lvs-operator.oci.tar"

@@ -5,6 +5,7 @@
 #   test/e2e/e2e.sh [OUTDIR]      -> OUTDIR/results.json, OUTDIR/driver.log, OUTDIR/console.log, OUTDIR/logs/
 # LVS_E2E_DRIVER names another driver to run on the same topology (a .ts file from the repository's
 # root: the demo's test/e2e/driver/demo.ts, the benchmarks' bench/vm/driver.ts).
+# LVS_E2E_IMAGE=1 builds the image (scripts/image.sh) and runs the agents from it, in containers.
 # LVS_E2E_APISERVER=1 runs a kube-apiserver and etcd on the host (control-plane.ts) for the
 # cluster path: the VM gets a user-mode NIC, and the hosts in it reach the host as 10.0.2.2.
 # Exit status: that of the driver (0 = every check passed), 125 when the VM gave no status.
@@ -21,6 +22,12 @@ t0=$(date +%s)
 "$root/node_modules/.bin/esbuild" "$root/${LVS_E2E_DRIVER:-test/e2e/driver/main.ts}" --bundle --platform=node --format=esm \
   --target=node24 --outfile="$out/driver.mjs" --log-level=warning
 "$here/vm/build.sh"
+if [ "${LVS_E2E_IMAGE:-0}" = 1 ]; then
+  # The agents run from the project's image (scripts/image.sh) in a container runtime in the VM;
+  # the archive goes through the out dir, which the VM sees wherever the cache is.
+  export LVS_E2E_IMAGE_TAG=${LVS_E2E_IMAGE_TAG:-localhost/lvs-operator:e2e}
+  cp "$("$root/scripts/image.sh" "$LVS_E2E_IMAGE_TAG" | tail -n 1)" "$out/image.oci.tar"
+fi
 echo "e2e: bundles and VM ready after $(( $(date +%s) - t0 )) s" >&2
 export LVS_E2E_OUT=$out LVS_E2E_BUNDLE=$root/dist/lvs-operator.mjs
 cp_pid=""

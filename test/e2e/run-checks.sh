@@ -9,6 +9,8 @@ in_vm=${LVS_E2E_IN_VM:-0}
 if [ -z "${E2E_NS+x}" ]; then if [ "$in_vm" = 1 ]; then E2E_NS=""; else E2E_NS="e2e$$-"; fi; fi
 export E2E_NS
 export E2E_RUN=${E2E_RUN:-$(mktemp -d /tmp/lvs-e2e.XXXXXX)}
+# the run's mount namespace, for what the driver starts from inside ip netns exec (topology.sh)
+export E2E_ROOT_PID=$$
 mkdir -p "$E2E_RUN"
 # Pitfall: loading files over 9p is slow (a node_modules tree took 11-16 s): the agent runs from
 # the single-file esbuild bundle, copied into the VM's tmpfs.
@@ -18,6 +20,11 @@ cp "$LVS_E2E_BUNDLE" "$E2E_RUN/lvs-operator.mjs"
 . "$here/topology.sh"
 echo "E2E: kernel $(uname -r), node $(node --version), $(ipvsadm --version 2>&1 | head -n 1), $(keepalived --version 2>&1 | head -n 1)"
 start=$(date +%s)
+if [ -n "${LVS_E2E_IMAGE_TAG:-}" ]; then
+  image_load "$LVS_E2E_OUT/image.oci.tar" || { echo "E2E: podman could not load the image"; exit 125; }
+  echo "E2E: image $LVS_E2E_IMAGE_TAG loaded in $(( $(date +%s) - start )) s: $("${E2E_PODMAN[@]}" run --rm --network none "$LVS_E2E_IMAGE_TAG" --version)"
+  start=$(date +%s)
+fi
 topo_up dr
 echo "E2E: topology up in $(( $(date +%s) - start )) s"
 ip netns exec "${E2E_NS}client" node "$LVS_E2E_OUT/driver.mjs"

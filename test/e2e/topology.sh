@@ -88,16 +88,59 @@ agent_start() { # agent_start HOST MANIFESTS -> the node agent of HOST, in netns
   # The only place that starts an agent: the driver calls it for every (re)start. Resync at the
   # agent's default (10 s): manifest changes reach it through its directory watch.
   # The cluster path (LVS_E2E_KUBE_DIR) starts the in-cluster agent on its LVSNode instead; the
-  # status file is written there too, so the checks read the same document either way.
+  # status file is written there too, so the checks read the same document either way. With
+  # LVS_E2E_IMAGE_TAG the agent is the image's, in a container (agent_container).
   local h=$1 d=$E2E_RUN/agents/$1 source
   mkdir -p "$d/state"
   if [ -n "${LVS_E2E_KUBE_DIR:-}" ]; then source=(agent --kubeconfig "$LVS_E2E_KUBE_DIR/agent.kubeconfig")
   else source=(local --manifests "$2"); fi
-  ip netns exec "$E2E_NS$h" node "$E2E_RUN/lvs-operator.mjs" "${source[@]}" --node "$h" \
-    --state-dir "$d/state" --resync-seconds "${LVS_E2E_RESYNC:-10}" --status-file "$d/status.json" \
-    --drain-timeout-seconds "${LVS_E2E_DRAIN_TIMEOUT:-300}" \
+  local flags=(--node "$h" --state-dir "$d/state" --resync-seconds "${LVS_E2E_RESYNC:-10}"
+    --status-file "$d/status.json" --drain-timeout-seconds "${LVS_E2E_DRAIN_TIMEOUT:-300}")
+  if [ -n "${LVS_E2E_IMAGE_TAG:-}" ]; then manifests=$2 agent_container "$h" "${source[@]}" "${flags[@]}"; return; fi
+  ip netns exec "$E2E_NS$h" node "$E2E_RUN/lvs-operator.mjs" "${source[@]}" "${flags[@]}" \
     >> "$d/agent.log" 2>&1 < /dev/null &
   echo $! > "$d/agent.pid"   # ip netns exec execs node: this is the agent's own pid
+}
+
+# podman with its storage in the run's dir (the VM's tmpfs; its root is an overlay, which overlay
+# storage cannot sit on) and cgroupfs (no systemd in the VM).
+E2E_PODMAN=(podman --root "$E2E_RUN/containers" --runroot /run/containers --cgroup-manager cgroupfs
+  --events-backend file --storage-driver overlay)
+
+# The mount namespace and root of the shell that sourced this file (run-checks.sh), for commands
+# that the driver runs from inside ip netns exec's.
+E2E_ROOT_NS=(nsenter --target "${E2E_ROOT_PID:-$$}" --mount --root --wd="$PWD")
+
+image_load() { # image_load ARCHIVE -> the image in the run's podman storage
+  "${E2E_PODMAN[@]}" load --quiet --input "$1"
+}
+
+agent_container() { # agent_container HOST ARGS... -> the image's agent as the chart runs it, in netns HOST
+  # The DaemonSet's pod without a kubelet: the node's network (hostNetwork), root with
+  # NET_ADMIN, NET_RAW and SYS_MODULE only, no privilege escalation, the host's /proc/sys at
+  # /host/proc/sys (the container's own is read-only) and /lib/modules; the state dir and the
+  # kubeconfig bound in at the paths the checks know. Started in the run's own mount namespace
+  # (the driver runs under ip netns exec, which remounts /sys and hides cgroup2 from the runtime)
+  # and the host's network namespace, as a kubelet starts a hostNetwork pod.
+  local h=$1 d=$E2E_RUN/agents/$1 manifests=${manifests:-}; shift
+  local mounts=(-v "$d:$d" -v /proc/sys:/host/proc/sys)
+  # the VM's root has no /lib/modules (its modules come from the initramfs); a node's has
+  [ ! -d /lib/modules ] || mounts+=(-v /lib/modules:/lib/modules:ro)
+  if [ -n "${LVS_E2E_KUBE_DIR:-}" ]; then mounts+=(-v "$LVS_E2E_KUBE_DIR:$LVS_E2E_KUBE_DIR:ro")
+  else mounts+=(-v "$manifests:$manifests:ro"); fi
+  rm -f "$d/agent.pid"
+  "${E2E_ROOT_NS[@]}" --net="/run/netns/$E2E_NS$h" "${E2E_PODMAN[@]}" run --rm --replace --name "agent-$h" \
+    --network host --user 0 --cap-drop ALL --cap-add NET_ADMIN,NET_RAW,SYS_MODULE \
+    --security-opt no-new-privileges -e "NODE_NAME=$h" "${mounts[@]}" \
+    "$LVS_E2E_IMAGE_TAG" "$@" --proc-sys /host/proc/sys >> "$d/agent.log" 2>&1 < /dev/null &
+  # the checks signal the agent itself: the container's first process, as the host sees it
+  local pid="" _
+  for _ in $(seq 1 600); do
+    pid=$("${E2E_ROOT_NS[@]}" "${E2E_PODMAN[@]}" inspect --format '{{.State.Pid}}' "agent-$h" 2>/dev/null || true)
+    [ -n "$pid" ] && [ "$pid" != 0 ] && break
+    sleep 0.1
+  done
+  echo "$pid" > "$d/agent.pid"
 }
 
 netns_kill() { # netns_kill NAME -> SIGKILL every process in the netns (agents, keepalived, nginx)
