@@ -57,7 +57,8 @@ function loadLibc(): Libc {
   const socket = fn('int socket(int domain, int type, int protocol)');
   const bind = fn('int bind(int fd, const void *addr, uint32_t len)');
   const send = fn('intptr_t send(int fd, const void *buf, size_t len, int flags)');
-  const recv = fn('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)');
+  // A Buffer given for a plain pointer is passed in place; _Out_ would copy all of it back per call.
+  const recv = fn('intptr_t recv(int fd, void *buf, size_t len, int flags)');
   const setsockopt = fn('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)');
   const close = fn('int close(int fd)');
   libc = {

@@ -3,10 +3,13 @@
 // family's id resolved once; the messages are built and read by src/core/ipvs/netlink (pure),
 // and the socket is netlink-socket.ts (koffi).
 //
-// Writes: every operation is one message with NLM_F_ACK, sent in batches of at most `batchSize`
-// per send() (the kernel's ACKs for a whole batch must fit the receive buffer: 512 per send
-// overran it in the prototype). Each ACK carries its request's sequence number, so an error
-// lands on its own operation, by name (EEXIST, ESRCH, ENOENT...), and the others still apply.
+// Writes: every operation is one message, sent in batches of at most `batchSize` per send().
+// The kernel answers a failed message whatever its flags, and a successful one only if it asks
+// (NLM_F_ACK): only a batch's last message asks, so a batch costs one reply to receive plus one
+// per failure, not one per operation (a recv() per ACK made 10,000 operations cost seconds
+// under TCG; 512 ACKed messages per send overran the receive buffer in the prototype). Each
+// answer carries its request's sequence number, so an error lands on its own operation, by
+// name (EEXIST, ESRCH, ENOENT...), and the others still apply.
 // If the kernel drops replies (ENOBUFS), the socket is reopened, so no stray ACK can answer a
 // later request, and the operations whose answer was lost are reported as unknown: the caller
 // reads the table again (converge.ts does whenever an operation failed).
@@ -196,14 +199,20 @@ export class NetlinkIpvs implements IpvsInterface {
     return this.familyId;
   }
 
-  /** One batch in one send(); every operation's answer found by its sequence number. */
+  /**
+   * One batch in one send(). Only the last message asks for an ACK: the others are answered
+   * only if they fail, and the last one's answer comes after all of theirs. Each answer is
+   * found by its sequence number; an operation without one succeeded.
+   */
   private applyBatch(ops: readonly IpvsOperation[]): IpvsOperationResult[] {
     const family = this.family();
     const seqs = ops.map(() => this.nextSeq());
+    const last = seqs[seqs.length - 1]!;
     const answers = new Map<number, number>();
     try {
-      this.sock().send(Buffer.concat(ops.map((op, i) => operationMessage(family, seqs[i]!, op))));
-      while (answers.size < ops.length) this.collectAcks(new Set(seqs), answers);
+      const messages = ops.map((op, i) => operationMessage(family, seqs[i]!, op, seqs[i] === last));
+      this.sock().send(Buffer.concat(messages));
+      while (!answers.has(last)) this.collectAcks(new Set(seqs), answers);
     } catch (error) {
       // Replies lost (ENOBUFS) or the socket failed: a fresh socket for what follows, and the
       // unanswered operations reported as such (they may or may not have been applied).
@@ -214,7 +223,7 @@ export class NetlinkIpvs implements IpvsInterface {
         return errno === undefined ? { op, error: why } : result(op, errno);
       });
     }
-    return ops.map((op, i) => result(op, answers.get(seqs[i]!)!));
+    return ops.map((op, i) => result(op, answers.get(seqs[i]!) ?? 0));
   }
 
   /** Reads one datagram of ACKs into `answers` (seq -> errno, 0 = done); ignores what answers no request of the batch. */

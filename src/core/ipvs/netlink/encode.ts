@@ -40,8 +40,7 @@ import {
 import {
   be16,
   cstring,
-  encodeGenl,
-  encodeMessage,
+  encodeGenlMessage,
   NLM_F_ACK,
   NLM_F_DUMP,
   NLM_F_REQUEST,
@@ -63,13 +62,24 @@ export function addressBytes(address: string): Buffer {
   return out;
 }
 
-/** union nf_inet_addr: 16 bytes whatever the family, as ipvsadm sends it. */
-function inetAddr(address: string): Buffer {
-  const bytes = addressBytes(address);
-  return bytes.length === 16 ? bytes : Buffer.concat([bytes, Buffer.alloc(12)]);
+/** Recent addresses' bytes (a batch names its service's address once per destination); never mutated. */
+const inetAddrs = new Map<string, { bytes: Buffer; af: number }>();
+
+/** union nf_inet_addr: 16 bytes whatever the family, as ipvsadm sends it; and the family. */
+function inet(address: string): { bytes: Buffer; af: number } {
+  let hit = inetAddrs.get(address);
+  if (!hit) {
+    const raw = addressBytes(address);
+    hit =
+      raw.length === 16 ? { bytes: raw, af: AF_INET6 } : { bytes: Buffer.concat([raw, Buffer.alloc(12)]), af: AF_INET };
+    if (inetAddrs.size >= 65_536) inetAddrs.clear();
+    inetAddrs.set(address, hit);
+  }
+  return hit;
 }
 
-const familyOf = (address: string): number => (ipFamily(address) === 6 ? AF_INET6 : AF_INET);
+const inetAddr = (address: string): Buffer => inet(address).bytes;
+const familyOf = (address: string): number => inet(address).af;
 
 /** What names a service: family, protocol, address, port. */
 export function serviceIdAttrs(s: IpvsServiceId): NlAttr[] {
@@ -178,31 +188,36 @@ export function operationRequest(op: IpvsOperation): { cmd: number; attrs: NlAtt
   }
 }
 
-/** A request to the family `familyId` with an ACK asked for: every operation gets an answer. */
-export function ipvsRequest(familyId: number, seq: number, cmd: number, attrs: readonly NlAttr[] = []): Buffer {
-  return encodeMessage({
-    type: familyId,
-    flags: NLM_F_REQUEST | NLM_F_ACK,
-    seq,
-    pid: 0,
-    payload: encodeGenl(cmd, IPVS_GENL_VERSION, attrs),
-  });
+/**
+ * A request to the family `familyId`. With `ack` the kernel answers success too; without, only
+ * a failure (netlink_rcv_skb acks an error whatever the flags): a batch asks an ACK of its last
+ * message only, so 10,000 operations are not 10,000 datagrams to receive, and the last one's
+ * answer says every earlier one has been handled (the kernel handles one send() in order).
+ */
+export function ipvsRequest(
+  familyId: number,
+  seq: number,
+  cmd: number,
+  attrs: readonly NlAttr[] = [],
+  ack = true,
+): Buffer {
+  const flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
+  return encodeGenlMessage({ type: familyId, flags, seq, pid: 0 }, cmd, IPVS_GENL_VERSION, attrs);
 }
 
 /** A dump request (GET_SERVICE, GET_DEST of one service, GET_DAEMON): answered by NLM_F_MULTI parts and NLMSG_DONE. */
 export function ipvsDump(familyId: number, seq: number, cmd: number, attrs: readonly NlAttr[] = []): Buffer {
-  return encodeMessage({
-    type: familyId,
-    flags: NLM_F_REQUEST | NLM_F_DUMP,
-    seq,
-    pid: 0,
-    payload: encodeGenl(cmd, IPVS_GENL_VERSION, attrs),
-  });
+  return encodeGenlMessage(
+    { type: familyId, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, pid: 0 },
+    cmd,
+    IPVS_GENL_VERSION,
+    attrs,
+  );
 }
 
-export function operationMessage(familyId: number, seq: number, op: IpvsOperation): Buffer {
+export function operationMessage(familyId: number, seq: number, op: IpvsOperation, ack = true): Buffer {
   const { cmd, attrs } = operationRequest(op);
-  return ipvsRequest(familyId, seq, cmd, attrs);
+  return ipvsRequest(familyId, seq, cmd, attrs, ack);
 }
 
 /** GET_DEST of one service: the kernel dumps destinations per service only. */
@@ -212,13 +227,13 @@ export function destinationDump(familyId: number, seq: number, service: IpvsServ
 
 /** CTRL_CMD_GETFAMILY "IPVS": the reply carries the family's id. */
 export function getFamilyMessage(seq: number, name = IPVS_GENL_NAME): Buffer {
-  return encodeMessage({
-    type: GENL_ID_CTRL,
-    flags: NLM_F_REQUEST | NLM_F_ACK,
-    seq,
-    pid: 0,
-    payload: encodeGenl(CTRL_CMD_GETFAMILY, 1, [{ type: CTRL_ATTR_FAMILY_NAME, value: cstring(name) }]),
-  });
+  const attrs = [{ type: CTRL_ATTR_FAMILY_NAME, value: cstring(name) }];
+  return encodeGenlMessage(
+    { type: GENL_ID_CTRL, flags: NLM_F_REQUEST | NLM_F_ACK, seq, pid: 0 },
+    CTRL_CMD_GETFAMILY,
+    1,
+    attrs,
+  );
 }
 
 export function newDaemonMessage(
