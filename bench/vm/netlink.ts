@@ -12,7 +12,11 @@ import { serviceKey } from '../../src/core/ipvs/model.js';
 import { operationLine, type IpvsOperation } from '../../src/core/ipvs/operations.js';
 import { parseSave } from '../../src/core/ipvs/save-format.js';
 import { runChecked, runCommand } from '../../src/node/dataplane/command.js';
+import { decodeFamilyId } from '../../src/core/ipvs/netlink/decode.js';
+import { getFamilyMessage, operationMessage } from '../../src/core/ipvs/netlink/encode.js';
+import { decodeErrno, decodeMessages, NLMSG_ERROR } from '../../src/core/ipvs/netlink/wire.js';
 import { NetlinkIpvs } from '../../src/node/ipvs/netlink.js';
+import { NetlinkSocket } from '../../src/node/ipvs/netlink-socket.js';
 import type { FigureInput } from '../results.js';
 
 const SERVICES = 40;
@@ -62,6 +66,41 @@ async function destinationsInKernel(keys: Set<string>): Promise<number> {
   return table.services.filter((s) => keys.has(serviceKey(s))).reduce((n, s) => n + s.destinations.length, 0);
 }
 
+/**
+ * Where the cold programming's time goes: building every message in JavaScript, and the kernel
+ * handling pre-built batches (send + the last ACK) on a raw socket. Seconds; the table is left
+ * programmed, for the caller to remove.
+ */
+async function breakdown(ops: readonly IpvsOperation[]): Promise<{ encode: number; kernel: number }> {
+  const socket = new NetlinkSocket();
+  try {
+    socket.send(getFamilyMessage(1));
+    const reply = decodeMessages(socket.recv()).find((m) => m.type !== NLMSG_ERROR);
+    if (!reply) throw new Error('no IPVS family');
+    const family = decodeFamilyId(reply.payload);
+    decodeMessages(socket.recv()); // its ACK
+    const t0 = performance.now();
+    const batches: Buffer[] = [];
+    for (let i = 0; i < ops.length; i += 128) {
+      const chunk = ops.slice(i, i + 128);
+      batches.push(
+        Buffer.concat(chunk.map((op, j) => operationMessage(family, 10 + i + j, op, j === chunk.length - 1))),
+      );
+    }
+    const t1 = performance.now();
+    for (const batch of batches) {
+      socket.send(batch);
+      for (const m of decodeMessages(socket.recv())) {
+        if (m.type === NLMSG_ERROR && decodeErrno(m.payload))
+          throw new Error(`breakdown: errno ${decodeErrno(m.payload)}`);
+      }
+    }
+    return { encode: (t1 - t0) / 1000, kernel: (performance.now() - t1) / 1000 };
+  } finally {
+    socket.close();
+  }
+}
+
 export async function benchNetlink(samples: number, log: (line: string) => void): Promise<FigureInput[]> {
   const table = coldTable();
   const keys = new Set(table.services.map(serviceKey));
@@ -86,6 +125,9 @@ export async function benchNetlink(samples: number, log: (line: string) => void)
     await restore(teardown.map(operationLine));
     log(`bench netlink: cold ${n.s.toFixed(3)} s (stall ${n.stallMs.toFixed(1)} ms), ipvsadm -R ${r.s.toFixed(3)} s`);
   }
+  const parts = await breakdown(ops);
+  log(`bench netlink: encoding ${parts.encode.toFixed(3)} s, kernel (send + ACK) ${parts.kernel.toFixed(3)} s`);
+  await ipvs.apply(teardown);
   // One weight change on the full table, then reads of the whole table.
   await ipvs.apply(ops);
   const s0 = table.services[7]!;
@@ -120,7 +162,9 @@ export async function benchNetlink(samples: number, log: (line: string) => void)
       better: 'lower',
       ours: { label: 'NetlinkIpvs.apply, 128 messages per send()', samples: cold.netlink },
       anchor: { label: 'ipvsadm -R of the same lines', samples: cold.ipvsadm },
-      note: `${setup} from an empty table, ${ops.length} operations; the time until apply() resolved with every operation done (checked with ipvsadm -S).`,
+      note:
+        `${setup} from an empty table, ${ops.length} operations; the time until apply() resolved with every operation done (checked with ipvsadm -S). ` +
+        `Of a separate run: building the messages ${parts.encode.toFixed(2)} s, the kernel handling them (send + last ACK, raw socket) ${parts.kernel.toFixed(2)} s.`,
     },
     {
       id: 'n2-weight-change',
