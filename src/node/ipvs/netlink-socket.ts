@@ -23,6 +23,7 @@ const SOL_NETLINK = 270;
 /** Error ACKs without the request they answer: a batch of failures stays small in the receive buffer. */
 const NETLINK_CAP_ACK = 10;
 const EAGAIN = 11;
+const MSG_DONTWAIT = 0x40;
 const EINTR = 4;
 
 export class NetlinkSocketError extends Error {
@@ -143,6 +144,18 @@ export class NetlinkSocket {
       if (n >= 0) return Buffer.from(this.buf.subarray(0, n));
       const errno = c.errno();
       if (errno !== EINTR) throw new NetlinkSocketError(errno === EAGAIN ? 'recv (timed out)' : 'recv', errno);
+    }
+  }
+
+  /** One datagram already queued, or undefined when none is (MSG_DONTWAIT): to drain what a failure left. */
+  tryRecv(): Buffer | undefined {
+    const c = loadLibc();
+    for (;;) {
+      const n = c.recv(this.fd, this.buf, this.buf.length, MSG_DONTWAIT);
+      if (n >= 0) return Buffer.from(this.buf.subarray(0, n));
+      const errno = c.errno();
+      if (errno === EAGAIN) return undefined;
+      if (errno !== EINTR) throw new NetlinkSocketError('recv', errno);
     }
   }
 

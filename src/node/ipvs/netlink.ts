@@ -10,9 +10,10 @@
 // under TCG; 512 ACKed messages per send overran the receive buffer in the prototype). Each
 // answer carries its request's sequence number, so an error lands on its own operation, by
 // name (EEXIST, ESRCH, ENOENT...), and the others still apply.
-// If the kernel drops replies (ENOBUFS), the socket is reopened, so no stray ACK can answer a
-// later request, and the operations whose answer was lost are reported as unknown: the caller
-// reads the table again (converge.ts does whenever an operation failed).
+// If the kernel drops replies (ENOBUFS), what is still queued is drained and the socket reopened,
+// so no stray answer can answer a later request; the operations whose answer was lost are
+// reported as unknown, and the caller reads the table again (converge.ts does whenever an
+// operation failed).
 //
 // Reads are dumps: GET_SERVICE, then GET_DEST per service (the kernel dumps destinations per
 // service only), with thresholds, connection counts and counters in the same replies. The
@@ -58,6 +59,8 @@ import { NetlinkSocket, NetlinkSocketError } from './netlink-socket.js';
 export interface NetlinkTransport {
   send(datagram: Buffer): void;
   recv(): Buffer;
+  /** A datagram already queued, or undefined; without it nothing is drained after ENOBUFS. */
+  tryRecv?(): Buffer | undefined;
   close(): void;
 }
 
@@ -214,8 +217,10 @@ export class NetlinkIpvs implements IpvsInterface {
       this.sock().send(Buffer.concat(messages));
       while (!answers.has(last)) this.collectAcks(new Set(seqs), answers);
     } catch (error) {
-      // Replies lost (ENOBUFS) or the socket failed: a fresh socket for what follows, and the
-      // unanswered operations reported as such (they may or may not have been applied).
+      // Replies lost (ENOBUFS) or the socket failed: what is still queued is read (the answers
+      // that were not dropped), then a fresh socket for what follows, and the unanswered
+      // operations reported as such (they may or may not have been applied).
+      this.drain(new Set(seqs), answers);
       this.close();
       const why = lostReplyReason(error);
       return ops.map((op, i) => {
@@ -231,6 +236,19 @@ export class NetlinkIpvs implements IpvsInterface {
     for (const m of decodeMessages(this.sock().recv())) {
       if (m.type === NLMSG_OVERRUN) throw new NetlinkSocketError('recv (NLMSG_OVERRUN)', ENOBUFS);
       if (m.type === NLMSG_ERROR && seqs.has(m.seq)) answers.set(m.seq, decodeErrno(m.payload));
+    }
+  }
+
+  /** Reads what the socket still holds into `answers`, until nothing is queued; never throws. */
+  private drain(seqs: Set<number>, answers: Map<number, number>): void {
+    try {
+      for (let d = this.socket?.tryRecv?.(); d; d = this.socket?.tryRecv?.()) {
+        for (const m of decodeMessages(d)) {
+          if (m.type === NLMSG_ERROR && seqs.has(m.seq)) answers.set(m.seq, decodeErrno(m.payload));
+        }
+      }
+    } catch {
+      // the socket is closed next anyway
     }
   }
 
