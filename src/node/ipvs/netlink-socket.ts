@@ -7,7 +7,8 @@
 // netlink request inside send() itself, so the caller keeps batches small and yields to the
 // event loop between them (netlink.ts). recv() has a timeout (SO_RCVTIMEO) so a reply that never
 // comes cannot hang the agent.
-import { createRequire } from 'node:module';
+// The namespace, not `import { createRequire }`: the bundle's banner declares that name already.
+import * as nodeModule from 'node:module';
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -52,7 +53,7 @@ let libc: Libc | undefined;
 function loadLibc(): Libc {
   if (libc) return libc;
   // createRequire: koffi is CommonJS with a native addon, and stays outside the bundle (package.json "bundle").
-  const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+  const koffi = nodeModule.createRequire(import.meta.url)('koffi') as typeof import('koffi');
   const lib = koffi.load('libc.so.6');
   const fn = (decl: string) => lib.func(decl) as (...args: unknown[]) => number;
   const socket = fn('int socket(int domain, int type, int protocol)');
