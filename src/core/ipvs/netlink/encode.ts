@@ -81,8 +81,22 @@ function inet(address: string): { bytes: Buffer; af: number } {
 const inetAddr = (address: string): Buffer => inet(address).bytes;
 const familyOf = (address: string): number => inet(address).af;
 
+/** Recent services' id attributes: every destination operation names its service again. Never mutated. */
+const serviceIds = new Map<string, readonly NlAttr[]>();
+
 /** What names a service: family, protocol, address, port. */
-export function serviceIdAttrs(s: IpvsServiceId): NlAttr[] {
+export function serviceIdAttrs(s: IpvsServiceId): readonly NlAttr[] {
+  const key = `${s.protocol} ${s.address} ${s.port}`;
+  let hit = serviceIds.get(key);
+  if (!hit) {
+    hit = serviceIdNew(s);
+    if (serviceIds.size >= 4096) serviceIds.clear();
+    serviceIds.set(key, hit);
+  }
+  return hit;
+}
+
+function serviceIdNew(s: IpvsServiceId): NlAttr[] {
   return [
     { type: IPVS_SVC_ATTR.AF, value: u16(familyOf(s.address)) },
     { type: IPVS_SVC_ATTR.PROTOCOL, value: u16(PROTOCOL_NUMBER[s.protocol]) },
@@ -161,7 +175,7 @@ export function destinationSpecAttrs(service: IpvsServiceId, d: IpvsDestination)
 
 /** The command and attributes of one operation. */
 export function operationRequest(op: IpvsOperation): { cmd: number; attrs: NlAttr[] } {
-  const service = (attrs: NlAttr[]): NlAttr => ({ type: IPVS_CMD_ATTR.SERVICE, value: attrs });
+  const service = (attrs: readonly NlAttr[]): NlAttr => ({ type: IPVS_CMD_ATTR.SERVICE, value: attrs });
   const dest = (attrs: NlAttr[]): NlAttr => ({ type: IPVS_CMD_ATTR.DEST, value: attrs });
   switch (op.kind) {
     case 'add-service':
