@@ -101,44 +101,48 @@ async function breakdown(ops: readonly IpvsOperation[]): Promise<{ encode: numbe
   }
 }
 
-export async function benchNetlink(samples: number, log: (line: string) => void): Promise<FigureInput[]> {
-  const table = coldTable();
-  const keys = new Set(table.services.map(serviceKey));
-  const ops = diffOperations({ services: [] }, table, { owned: keys });
-  const lines = ops.map(operationLine);
-  const teardown: IpvsOperation[] = table.services.map((s) => ({ kind: 'delete-service', service: s }));
-  const ipvs = new NetlinkIpvs({ batchSize: 128 });
+interface Setup {
+  table: IpvsTable;
+  keys: Set<string>;
+  ops: IpvsOperation[];
+  teardown: IpvsOperation[];
+  ipvs: NetlinkIpvs;
+}
+
+/** Cold programming, netlink then ipvsadm -R, `samples` times each from an empty table. */
+async function coldRuns(b: Setup, samples: number, log: (line: string) => void) {
+  const lines = b.ops.map(operationLine);
   const cold = { netlink: [] as number[], ipvsadm: [] as number[], stall: [] as number[] };
   for (let i = 0; i < samples; i++) {
     const n = await timed(async () => {
-      const { results } = await ipvs.apply(ops);
+      const { results } = await b.ipvs.apply(b.ops);
       const failed = results.filter((r) => r.error);
       if (failed.length) throw new Error(`netlink cold programming: ${failed.length} failed: ${failed[0]!.error}`);
     });
-    const count = await destinationsInKernel(keys);
+    const count = await destinationsInKernel(b.keys);
     if (count !== SERVICES * PER_SERVICE) throw new Error(`netlink cold programming left ${count} destinations`);
     cold.netlink.push(n.s);
     cold.stall.push(n.stallMs);
-    await ipvs.apply(teardown);
+    await b.ipvs.apply(b.teardown);
     const r = await timed(() => restore(lines));
     cold.ipvsadm.push(r.s);
-    await restore(teardown.map(operationLine));
+    await restore(b.teardown.map(operationLine));
     log(`bench netlink: cold ${n.s.toFixed(3)} s (stall ${n.stallMs.toFixed(1)} ms), ipvsadm -R ${r.s.toFixed(3)} s`);
   }
-  const parts = await breakdown(ops);
-  log(`bench netlink: encoding ${parts.encode.toFixed(3)} s, kernel (send + ACK) ${parts.kernel.toFixed(3)} s`);
-  await ipvs.apply(teardown);
-  // One weight change on the full table, then reads of the whole table.
-  await ipvs.apply(ops);
-  const s0 = table.services[7]!;
+  return cold;
+}
+
+/** On the full table: one weight change (SET_DEST against ipvsadm -e), then whole-table reads. */
+async function warmRuns(b: Setup, samples: number) {
+  await b.ipvs.apply(b.ops);
+  const s0 = b.table.services[7]!;
   const d0 = s0.destinations[123]!;
   const weight = { netlink: [] as number[], ipvsadm: [] as number[] };
   for (let i = 0; i < Math.max(5, samples); i++) {
     const w = 2 + (i % 2);
     const n = await timed(async () => {
-      const { results } = await ipvs.apply([
-        { kind: 'update-destination', service: s0, destination: { ...d0, weight: w } },
-      ]);
+      const op: IpvsOperation = { kind: 'update-destination', service: s0, destination: { ...d0, weight: w } };
+      const { results } = await b.ipvs.apply([op]);
       if (results[0]!.error) throw new Error(results[0]!.error);
     });
     weight.netlink.push(n.s * 1000);
@@ -148,10 +152,24 @@ export async function benchNetlink(samples: number, log: (line: string) => void)
   }
   const read = { netlink: [] as number[], ipvsadm: [] as number[] };
   for (let i = 0; i < samples; i++) {
-    read.netlink.push((await timed(() => ipvs.services().then(() => undefined))).s);
-    read.ipvsadm.push((await timed(() => destinationsInKernel(keys).then(() => undefined))).s);
+    read.netlink.push((await timed(() => b.ipvs.services().then(() => undefined))).s);
+    read.ipvsadm.push((await timed(() => destinationsInKernel(b.keys).then(() => undefined))).s);
   }
-  await ipvs.apply(teardown);
+  await b.ipvs.apply(b.teardown);
+  return { weight, read };
+}
+
+export async function benchNetlink(samples: number, log: (line: string) => void): Promise<FigureInput[]> {
+  const table = coldTable();
+  const keys = new Set(table.services.map(serviceKey));
+  const ops = diffOperations({ services: [] }, table, { owned: keys });
+  const teardown: IpvsOperation[] = table.services.map((s) => ({ kind: 'delete-service', service: s }));
+  const b: Setup = { table, keys, ops, teardown, ipvs: new NetlinkIpvs({ batchSize: 128 }) };
+  const cold = await coldRuns(b, samples, log);
+  const parts = await breakdown(ops);
+  log(`bench netlink: encoding ${parts.encode.toFixed(3)} s, kernel (send + ACK) ${parts.kernel.toFixed(3)} s`);
+  await b.ipvs.apply(teardown);
+  const { weight, read } = await warmRuns(b, samples);
   const n = SERVICES * PER_SERVICE;
   const setup = `${SERVICES} services x ${PER_SERVICE} destinations (DR, wrr)`;
   return [
