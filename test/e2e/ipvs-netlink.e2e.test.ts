@@ -1,7 +1,8 @@
 // The IPVS interface over generic netlink (src/node/ipvs/netlink.ts) on a real kernel, judged by
 // the real ipvsadm: one VM boot (vm/run.sh, or the host where it has IPVS) runs
 // ipvs-netlink/main.ts, which records the kernel conversations (ipvs-netlink/captures) and runs
-// the checks of ipvs-netlink/checks.ts; one test per check here. About 1-2 min under TCG.
+// the checks of ipvs-netlink/checks.ts, then the agent's bundle on the seed (ipvs-netlink/run.sh);
+// one test per check here. About 3-5 min under TCG.
 // Needs root; runs only with LVS_E2E=1 (npm test skips it), as the other e2e suites.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -26,6 +27,8 @@ const NAMES: Record<string, string> = {
   foreign: "a firewall-mark service and a user's service are left as they are; the firewall-mark one is not read",
   enobufs:
     'after ENOBUFS the lost replies are reported, none is misreported as done, and the same instance reads the table right',
+  agent:
+    "the agent's bundle (netlink by default, koffi beside it) programs the seed on lvs01 and the VIP answers the client",
 };
 
 function run(argv: string[], log: number, env: NodeJS.ProcessEnv): Promise<number | null> {
@@ -52,17 +55,21 @@ describe.skipIf(!enabled)('IPVS over generic netlink on a real kernel (test/e2e/
     // koffi stays outside the bundle: the VM finds it through OUT/node_modules (the host's / is its /).
     const esbuild = [join(root, 'node_modules/.bin/esbuild'), join(here, 'ipvs-netlink/main.ts'), '--bundle'];
     const flags = ['--platform=node', '--format=esm', '--target=node24', '--external:koffi', '--log-level=warning'];
-    const built = await run([...esbuild, ...flags, `--outfile=${join(out, 'ipvs-netlink.mjs')}`], log, process.env);
+    // the agent's bundle too, as e2e.sh makes it (check "agent" runs it)
+    const bundled = await run(['npm', 'run', '--silent', 'bundle'], log, process.env);
+    const built =
+      bundled || (await run([...esbuild, ...flags, `--outfile=${join(out, 'ipvs-netlink.mjs')}`], log, process.env));
     rmSync(join(out, 'node_modules'), { force: true });
     symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
+    const env = { ...process.env, LVS_E2E_BUNDLE: join(root, 'dist/lvs-operator.mjs') };
     const status =
-      built === 0
-        ? await run([join(here, 'vm/run.sh'), join(here, 'ipvs-netlink/run.sh'), out], log, process.env)
-        : built;
+      built === 0 ? await run([join(here, 'vm/run.sh'), join(here, 'ipvs-netlink/run.sh'), out], log, env) : built;
     const file = join(out, 'ipvs-netlink', 'results.json');
     if (existsSync(file)) {
       for (const r of JSON.parse(readFileSync(file, 'utf8')) as CheckResult[]) results.set(r.id, r);
     }
+    const agent = join(out, 'ipvs-netlink', 'agent.json');
+    if (existsSync(agent)) results.set('agent', JSON.parse(readFileSync(agent, 'utf8')) as CheckResult);
     if (results.size === 0) runError = `the run exited ${status} without results; see ${out}/e2e.log and console.log`;
   }, runTimeoutMs + 60_000);
 
