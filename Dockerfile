@@ -1,7 +1,9 @@
 # One image for `lvs-operator controller` and `lvs-operator agent`. The build stage runs the same
 # commands as scripts/setup.sh and test/e2e/e2e.sh (npm ci, npm run build, npm run bundle), which
 # .ci/run proves; the runtime stage holds Node.js, the one-file bundle (it carries the CRD
-# schemas), and the agent's tools from Debian (ipvsadm, keepalived, iproute2, kmod for modprobe).
+# schemas), koffi beside it (the agent's FFI for IPVS over generic netlink: a native addon that
+# stays outside the bundle, with its prebuilt binaries for this platform from @koromix), and the
+# agent's tools from Debian (ipvsadm for people, keepalived, iproute2, kmod for modprobe).
 # The controller runs as a non-root user (the chart's default); the agent's pod runs it as root
 # with NET_ADMIN, NET_RAW and SYS_MODULE only (deploy/helm/lvs-operator/templates/agent.yaml).
 
@@ -28,6 +30,8 @@ RUN apt-get update \
   && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /src/dist/lvs-operator.mjs /opt/lvs-operator/lvs-operator.mjs
+COPY --from=build /src/node_modules/koffi /opt/lvs-operator/node_modules/koffi
+COPY --from=build /src/node_modules/@koromix /opt/lvs-operator/node_modules/@koromix
 USER 65532:65532
 EXPOSE 8080 9641
 # /healthz on the metrics port: the controller's (8080) by default, METRICS_PORT=9641 for the agent. (Kubernetes

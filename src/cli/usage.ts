@@ -42,6 +42,7 @@ Node agent flags, the same for local and agent:
   --resync-seconds N                   default: 10
   --drain-timeout-seconds N            default: 300
   --metrics-address HOST:PORT|off      default: 0.0.0.0:9641
+  --ipvs netlink|ipvsadm               default: netlink (generic netlink; ipvsadm: the tool, as before)
 
 Exit status: 0 success, 1 invalid input (messages on stderr), 2 usage error.
 `;

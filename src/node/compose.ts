@@ -10,12 +10,14 @@ import { jsonLog as log } from '../io/log.js';
 import { createRegistry } from '../io/metrics-server.js';
 import { NodeAgent, type PlanReader } from './agent.js';
 import type { AgentDrivers } from './drivers.js';
-import type { NodeAgentOptions } from './flags.js';
+import type { IpvsBackend, NodeAgentOptions } from './flags.js';
 import { convergeAddresses } from './dataplane/addresses.js';
 import { runCommand } from './dataplane/command.js';
 import { KeepalivedSupervisor } from './dataplane/keepalived/supervisor.js';
 import { ensureKernelModule } from './dataplane/modules.js';
+import type { IpvsInterface } from './ipvs/interface.js';
 import { Ipvsadm } from './ipvs/ipvsadm.js';
+import { NetlinkIpvs } from './ipvs/netlink.js';
 import { convergeSyncDaemons } from './ipvs/sync-daemons.js';
 import { convergeSysctls, DEFAULT_PROC_SYS } from './dataplane/sysctl.js';
 import { createHealthTracker } from './health/tracker.js';
@@ -47,7 +49,7 @@ export async function runNodeAgent(
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
   const state = readState(options.stateDir);
   const source = makeSource(state);
-  const drivers = createDrivers(options.node, options.stateDir, options.procSys);
+  const drivers = createDrivers(options.node, options.stateDir, options.procSys, options.ipvs);
   const metrics = options.metricsAddress && new AgentMetrics(createRegistry(), { log });
   const health = createHealthTracker({ onCheck: metrics?.observeCheck });
   const agent = new NodeAgent({
@@ -71,8 +73,17 @@ export async function runNodeAgent(
   return code;
 }
 
-/** procSys: where /proc/sys is (in a pod, the host's mounted elsewhere: the container's own is read-only). */
-export function createDrivers(nodeName: string, stateDir: string, procSys = DEFAULT_PROC_SYS): AgentDrivers {
+/**
+ * procSys: where /proc/sys is (in a pod, the host's mounted elsewhere: the container's own is
+ * read-only). ipvs: generic netlink by default; ipvsadm stays for a kernel or a setup where the
+ * netlink path misbehaves.
+ */
+export function createDrivers(
+  nodeName: string,
+  stateDir: string,
+  procSys = DEFAULT_PROC_SYS,
+  ipvsBackend: IpvsBackend = 'netlink',
+): AgentDrivers {
   const vrrpListeners: (() => void)[] = [];
   const keepalived = new KeepalivedSupervisor({
     nodeName,
@@ -80,7 +91,7 @@ export function createDrivers(nodeName: string, stateDir: string, procSys = DEFA
     run: runCommand,
     onStateChange: () => vrrpListeners.forEach((listener) => listener()),
   });
-  const ipvs = new Ipvsadm(runCommand);
+  const ipvs: IpvsInterface = ipvsBackend === 'ipvsadm' ? new Ipvsadm(runCommand) : new NetlinkIpvs();
   return {
     loadModule: (name) => ensureKernelModule(runCommand, name),
     sysctls: (desired, originals) => convergeSysctls(desired, originals, procSys),

@@ -16,7 +16,11 @@ const FLAGS = {
   'resync-seconds': { type: 'string', default: '10' },
   'drain-timeout-seconds': { type: 'string', default: '300' },
   'metrics-address': { type: 'string', default: AGENT_METRICS_ADDRESS },
+  ipvs: { type: 'string', default: 'netlink' },
 } as const;
+
+/** How the agent reaches IPVS: generic netlink (ipvs/netlink.ts), or the ipvsadm tool (ipvs/ipvsadm.ts) kept as a fallback. */
+export type IpvsBackend = 'netlink' | 'ipvsadm';
 
 export interface NodeAgentOptions {
   /** The node's name: --node, else $NODE_NAME (a DaemonSet's downward API). */
@@ -30,6 +34,7 @@ export interface NodeAgentOptions {
   drainTimeoutSeconds: number;
   /** Where /metrics is served; undefined: off. */
   metricsAddress?: ListenAddress;
+  ipvs: IpvsBackend;
 }
 
 /** A plan source's own flag; `required` names its value in the refusal when it is missing. */
@@ -63,7 +68,13 @@ export function parseNodeAgentArgs<F extends string>(
     resyncSeconds: periodSeconds(values['resync-seconds'], '--resync-seconds'),
     drainTimeoutSeconds: wholeSeconds(values['drain-timeout-seconds'], '--drain-timeout-seconds'),
     metricsAddress: parseMetricsAddress(values['metrics-address']!),
+    ipvs: ipvsBackend(values.ipvs!),
   };
   const source = Object.fromEntries(sourceFlags.map((f) => [f.flag, values[f.flag]])) as Partial<Record<F, string>>;
   return { options, source };
+}
+
+function ipvsBackend(value: string): IpvsBackend {
+  if (value === 'netlink' || value === 'ipvsadm') return value;
+  throw new UsageError(`--ipvs must be netlink or ipvsadm (got ${value})`);
 }

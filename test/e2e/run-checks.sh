@@ -17,6 +17,10 @@ mkdir -p "$E2E_RUN"
 # A snapshot, so that a rebuild of dist/ during the run changes nothing. The bundle carries the
 # CRDs' schemas (src/core/api/generated/crd-documents.ts): it needs nothing beside it.
 cp "$LVS_E2E_BUNDLE" "$E2E_RUN/lvs-operator.mjs"
+# koffi (the agent's FFI for IPVS over netlink) stays outside the bundle, beside it as in the image.
+mkdir -p "$E2E_RUN/node_modules"
+cp -r "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/koffi" "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/@koromix" \
+  "$E2E_RUN/node_modules/"
 . "$here/topology.sh"
 echo "E2E: kernel $(uname -r), node $(node --version), $(ipvsadm --version 2>&1 | head -n 1), $(keepalived --version 2>&1 | head -n 1)"
 start=$(date +%s)

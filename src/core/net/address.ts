@@ -44,8 +44,8 @@ function normalizeIpOnce(address: string): string | undefined {
   return undefined;
 }
 
-/** 16-bit groups of a valid IPv6 address (caller checked validity). */
-function ipv6Words(address: string): number[] {
+/** 16-bit groups of a valid IPv6 address (caller checked validity); the netlink encoder writes them as bytes. */
+export function ipv6Words(address: string): number[] {
   let text = address.toLowerCase();
   const lastColon = text.lastIndexOf(':');
   const tail = text.slice(lastColon + 1);
@@ -62,7 +62,7 @@ function ipv6Words(address: string): number[] {
   return [...headWords, ...zeros, ...tailWords];
 }
 
-function formatIpv6(words: number[]): string {
+export function formatIpv6(words: number[]): string {
   // Longest run of zero groups; ties keep the first one (glibc uses a strict '>').
   let bestBase = -1;
   let bestLen = 0;

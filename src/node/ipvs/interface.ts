@@ -2,8 +2,8 @@
 // nouns (kube-proxy's pkg/util/ipvs Interface is the model): virtual services, their
 // destinations, the connection-sync daemons, and the counters the kernel keeps per destination.
 // The agent's loop, the drain, the metrics and the sync daemons see only this, so an
-// implementation can be swapped: ipvsadm today (ipvsadm.ts), generic netlink next, and an
-// in-memory fake for tests (fake.ts).
+// implementation can be swapped: generic netlink (netlink.ts, the agent's default), ipvsadm
+// (ipvsadm.ts, --ipvs ipvsadm), and an in-memory fake for tests (fake.ts).
 //
 // Writes are typed operations applied as a batch (one ipvsadm -R, or one netlink socket with a
 // message per operation), with one result per operation: which one failed and why, not a batch's

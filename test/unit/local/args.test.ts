@@ -5,7 +5,7 @@ import { parseAgentArgs } from '../../../src/node/agent-command.js';
 const base = ['--manifests', 'm', '--node', 'lvs01', '--state-dir', '/tmp/s'];
 
 describe('lvs-operator local options', () => {
-  it('defaults: resync every 10 s, drains for at most 300 s, status beside the state, metrics on 9641', () => {
+  it('defaults: resync every 10 s, drains for at most 300 s, status beside the state, metrics on 9641, IPVS over netlink', () => {
     expect(parseLocalArgs(base)).toEqual({
       manifests: 'm',
       node: 'lvs01',
@@ -14,7 +14,15 @@ describe('lvs-operator local options', () => {
       resyncSeconds: 10,
       drainTimeoutSeconds: 300,
       metricsAddress: { host: '0.0.0.0', port: 9641 },
+      ipvs: 'netlink',
     });
+  });
+
+  it('takes --ipvs ipvsadm (the tool, as before netlink) and refuses anything else', () => {
+    expect(parseLocalArgs([...base, '--ipvs', 'ipvsadm']).ipvs).toBe('ipvsadm');
+    expect(() => parseLocalArgs([...base, '--ipvs', 'iptables'])).toThrow(
+      '--ipvs must be netlink or ipvsadm (got iptables)',
+    );
   });
 
   it('takes a drain timeout of 0 (remove at once)', () => {
