@@ -27,10 +27,11 @@ export const VRRP_PASSWORD_MAX_LENGTH = 8;
 /**
  * A password written bare in keepalived.conf: one word that keepalived's tokenizer (lib/parser.c)
  * reads unchanged: no blank or control character, no # or ! (comments), no brace, no double quote; a single quote
- * quotes nothing in keepalived, but is left to the quoted form.
+ * quotes nothing in keepalived, but is left to the quoted form. Not ending in a backslash, as the
+ * rule says for both forms (a line ending in one continues on the next in keepalived's reader).
  */
 // eslint-disable-next-line no-control-regex -- control characters are what this excludes
-const BARE_PASSWORD = /^[^\s#!{}"'\x00-\x1f\x7f]{1,8}$/;
+const BARE_PASSWORD = /^[^\s#!{}"'\x00-\x1f\x7f]{0,7}[^\s#!{}"'\x00-\x1f\x7f\\]$/;
 
 /**
  * A password written in double quotes: inside them blanks, # ! braces and ' are characters.
