@@ -103,7 +103,7 @@ export async function convergeAddresses(
 
   for (const [k, address] of want) {
     if (present.has(k)) continue;
-    // Default (global) scope, as the seed's `lo:1 VIP netmask 255.255.255.255`: the real server
+    // Default (global) scope, as the classic DR real server's `ifconfig lo:1 VIP netmask 255.255.255.255`: the real server
     // answers from the VIP. That lo's VIP is never announced is the arp_ignore/arp_announce
     // sysctls' job, not the address's.
     const out = await run(['ip', 'addr', 'add', address.address, 'dev', address.interface]);
