@@ -41,6 +41,8 @@ if [ ! -s "$cache/debian.tar" ]; then
   slim+=(--customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*')
   $sudo mmdebstrap --quiet --variant=minbase --format=tar "${slim[@]}" bookworm "$cache/debian.tar.part" >&2
   mv "$cache/debian.tar.part" "$cache/debian.tar"
+  "${podman[@]}" rmi --force "$debian" "$node" >/dev/null 2>&1 || true   # made from the old one
+  rm -f "$cache/node.tar"
 fi
 "${podman[@]}" image exists "$debian" || "${podman[@]}" import --quiet "$cache/debian.tar" "$debian" >/dev/null
 
@@ -58,6 +60,7 @@ if [ ! -s "$cache/node.tar" ]; then
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
   tar -cf "$cache/node.tar.part" -C "$root" .
   mv "$cache/node.tar.part" "$cache/node.tar"
+  "${podman[@]}" rmi --force "$node" >/dev/null 2>&1 || true
 fi
 "${podman[@]}" image exists "$node" || "${podman[@]}" import --quiet "$cache/node.tar" "$node" >/dev/null
 
