@@ -15,7 +15,7 @@ import { serviceKey } from '../core/ipvs/model.js';
 import { mergeConditions, condition, type ConditionInput } from '../core/api/conditions.js';
 import { applied, labelOf, specHolds, type Desired, type ObjectProblems } from './desired.js';
 import { stableJson } from '../core/api/stable-json.js';
-import type { VrrpState } from '../core/vrrp.js';
+import type { VrrpState } from '../core/api/vrrp.js';
 
 /** One node's side: what it should hold, what its LVSNode says, and whether the two agree. */
 export interface NodeView {

@@ -15,7 +15,7 @@ import { renderSave } from '../core/ipvs/save-format.js';
 import type { AgentDrivers } from './drivers.js';
 import { connectionCounts, IpvsConverger } from './ipvs/converge.js';
 import { writeState, type AgentState } from './state.js';
-import type { HealthTracker } from './health.js';
+import type { HealthTracker } from './health/health-tracker.js';
 import { keepRetiring, type Retiring } from './retiring.js';
 
 export interface PlanReader {

@@ -2,7 +2,7 @@
 // tested with fakes and each real driver stays small (kube-proxy's ipvs interface is the model).
 import type { AddressPlan, LVSNodeSpec, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
 import type { IpvsInterface } from './ipvs/interface.js';
-import type { VrrpState } from '../core/vrrp.js';
+import type { VrrpState } from '../core/api/vrrp.js';
 
 export interface VrrpDriver {
   ensure(spec: LVSNodeSpec): Promise<{ action: string; error?: string }>;

@@ -5,8 +5,8 @@
 // user's), and are read only while it owns some: a real server never reads IPVS for this.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AgentDrivers } from './drivers.js';
-import { VRRP_STATES, type VrrpState } from '../core/vrrp.js';
-import type { HealthTracker } from './health.js';
+import { VRRP_STATES, type VrrpState } from '../core/api/vrrp.js';
+import type { HealthTracker } from './health/health-tracker.js';
 import type { AgentState } from './state.js';
 import type { DestinationHealth } from '../core/api/objects.js';
 import type { CheckVerdict } from './health/health-monitor.js';

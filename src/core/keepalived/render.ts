@@ -1,7 +1,7 @@
 // A node's keepalived.conf for VRRP only: keepalived moves the VIPs, the agent programs IPVS
 // itself, so there is never a virtual_server block here. Pure.
 import type { LVSNodeSpec, VrrpInstancePlan } from '../api/objects.js';
-import { INTERFACE_NAME, vrrpPasswordInConf } from '../vrrp.js';
+import { INTERFACE_NAME, vrrpPasswordInConf } from '../api/vrrp.js';
 
 export interface KeepalivedRenderOptions {
   /** router_id in global_defs: the node name. */

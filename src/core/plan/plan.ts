@@ -22,7 +22,7 @@ import type { PlanProblem } from './problems.js';
 import { directRoutingRealServerSysctls, directorSysctls, TUNNEL_DEVICE, tunnelRealServerSysctls } from './sysctls.js';
 import { allocateVrids } from './vrid.js';
 import { directorPriorities, groupByVip, initialMaster, type VrrpGroup } from './vrrp-groups.js';
-import { usableVrrpPassword, VRRP_PASSWORD_RULE } from '../vrrp.js';
+import { usableVrrpPassword, VRRP_PASSWORD_RULE } from '../api/vrrp.js';
 import { secretValue } from '../api/validate/core-objects.js';
 
 export interface PlanResult {

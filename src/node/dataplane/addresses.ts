@@ -8,7 +8,7 @@ import { normalizeIp } from '../../core/net/ip.js';
 import { parseIpAddrJson, type IpLink } from './ip-addr.js';
 import type { RunCommand } from './command.js';
 import { ensureKernelModule } from './modules.js';
-import { isValidInterfaceName } from '../../core/vrrp.js';
+import { isValidInterfaceName } from '../../core/api/vrrp.js';
 
 /** The ipip fallback device: it exists in every network namespace once the ipip module is loaded. */
 const IPIP_FALLBACK_DEVICE = 'tunl0';

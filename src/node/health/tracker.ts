@@ -2,7 +2,7 @@
 // semantics, and the table they imply. The quorum state lives here, beside the checks it comes
 // from: whether a service's quorum is up depends on the last verdict too (keepalived's
 // quorum_up/quorum_down hysteresis, see quorum.ts), so each table is computed from the one before.
-import type { HealthTracker } from '../health.js';
+import type { HealthTracker } from './health-tracker.js';
 import { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
 import { applyHealth, type QuorumState } from './overlay.js';
 

@@ -9,7 +9,7 @@ import { parseSave, renderSave } from '../../../src/core/ipvs/save-format.js';
 import { plan } from '../../../src/core/plan/plan.js';
 import { NodeAgent } from '../../../src/node/agent.js';
 import type { AgentDrivers } from '../../../src/node/drivers.js';
-import type { HealthTracker } from '../../../src/node/health.js';
+import type { HealthTracker } from '../../../src/node/health/health-tracker.js';
 import { applyHealth } from '../../../src/node/health/overlay.js';
 import { FakeIpvs } from '../../../src/node/ipvs/fake.js';
 import { convergeSyncDaemons } from '../../../src/node/ipvs/sync-daemons.js';

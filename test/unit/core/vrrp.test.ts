@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usableVrrpPassword } from '../../../src/core/vrrp.js';
+import { usableVrrpPassword } from '../../../src/core/api/vrrp.js';
 
 describe('usableVrrpPassword', () => {
   it('keeps the first 8 characters, as keepalived does', () => {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addressPlansOf, canonicalAddress } from '../../../src/node/dataplane/addresses.js';
 import { parseIpAddrJson as parseLinks } from '../../../src/node/dataplane/ip-addr.js';
-import { isValidInterfaceName } from '../../../src/core/vrrp.js';
+import { isValidInterfaceName } from '../../../src/core/api/vrrp.js';
 
 /** The one parser, seen as the address driver reads it. */
 const parseIpAddrJson = (text: string) => addressPlansOf(parseLinks(text));

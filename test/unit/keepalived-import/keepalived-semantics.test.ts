@@ -3,7 +3,7 @@
 // line, where a reader would expect otherwise. Each case once was silently wrong.
 import { describe, expect, it } from 'vitest';
 import type { RealServer, VirtualService } from '../../../src/core/api/objects.js';
-import { VRRP_PASSWORD_RULE } from '../../../src/core/vrrp.js';
+import { VRRP_PASSWORD_RULE } from '../../../src/core/api/vrrp.js';
 import { configError, importTexts, lineOf, template } from './helpers.js';
 
 type Objects = ReturnType<typeof importTexts>['objects'];

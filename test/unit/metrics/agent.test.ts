@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { NodeAgent } from '../../../src/node/agent.js';
 import type { AgentDrivers } from '../../../src/node/drivers.js';
-import type { VrrpState } from '../../../src/core/vrrp.js';
+import type { VrrpState } from '../../../src/core/api/vrrp.js';
 import { EMPTY_STATE } from '../../../src/node/state.js';
 import type { LVSNodeSpec } from '../../../src/core/api/objects.js';
 import type { CommandOutput, RunCommand } from '../../../src/node/dataplane/command.js';

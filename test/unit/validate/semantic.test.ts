@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Secret, VirtualService } from '../../../src/core/api/objects.js';
 import { plan } from '../../../src/core/plan/plan.js';
-import { VRRP_PASSWORD_RULE } from '../../../src/core/vrrp.js';
+import { VRRP_PASSWORD_RULE } from '../../../src/core/api/vrrp.js';
 import { check, director, directors, expectOneError, names, node, rs, secret, vs } from './builders.js';
 
 const WEB = 'VirtualService default/web';

@@ -8,7 +8,7 @@ import type { ValidationError } from './errors.js';
 import { ipFamily, isContiguousNetmask, sameIp } from './ip.js';
 import { issue, nsName } from './issue.js';
 import { stableJson } from '../stable-json.js';
-import { usableVrrpPassword, VRRP_PASSWORD_MAX_LENGTH, VRRP_PASSWORD_RULE } from '../../vrrp.js';
+import { usableVrrpPassword, VRRP_PASSWORD_MAX_LENGTH, VRRP_PASSWORD_RULE } from '../vrrp.js';
 
 export function checkVirtualServices(
   sorted: readonly VirtualService[],

@@ -1,7 +1,12 @@
 // One vrrp_instance block -> what lvs-operator needs of it, with keepalived's defaults and its
 // start-up corrections applied, so that the result describes what keepalived actually ran.
 import { INTERFACE_ANNOTATION } from '../../api/objects.js';
-import { isValidInterfaceName, usableVrrpPassword, VRRP_PASSWORD_MAX_LENGTH, VRRP_PASSWORD_RULE } from '../../vrrp.js';
+import {
+  isValidInterfaceName,
+  usableVrrpPassword,
+  VRRP_PASSWORD_MAX_LENGTH,
+  VRRP_PASSWORD_RULE,
+} from '../../api/vrrp.js';
 import type { Problems, SourceLocation } from './errors.js';
 import type { ConfigNode } from './parser.js';
 import { argsOf, blockOf, forEachMapped, once, readAddress, readInteger, readSeconds } from './statements.js';

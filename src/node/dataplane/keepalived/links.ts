@@ -7,7 +7,7 @@ import type { VrrpInstancePlan } from '../../../core/api/objects.js';
 import type { RunCommand } from '../command.js';
 import { parseIpAddrJson, type IpLink } from '../ip-addr.js';
 import { runChecked } from '../command.js';
-import type { VrrpState } from '../../../core/vrrp.js';
+import type { VrrpState } from '../../../core/api/vrrp.js';
 
 export interface LinkAddresses {
   name: string;

@@ -9,7 +9,7 @@
 // MASTER_RX_LOWER_PRI (a master heard a lower priority: it is still master), MASTER_PRIORITY and
 // BACKUP_PRIORITY (priority changed, with notify_priority_changes), DELETED (the instance left the
 // config on a reload, newer keepalived) or "{UNKNOWN}".
-import type { VrrpState } from '../../../core/vrrp.js';
+import type { VrrpState } from '../../../core/api/vrrp.js';
 
 export interface NotifyFifoLine {
   type: 'INSTANCE' | 'GROUP';

@@ -30,7 +30,7 @@ import { renderKeepalivedConf } from '../../../core/keepalived/render.js';
 import type { RunCommand } from '../command.js';
 import { runCommand } from '../command.js';
 import { interfaceHolding, listLinkAddresses, resolveInterfaces, stateFromAddresses } from './links.js';
-import type { VrrpState } from '../../../core/vrrp.js';
+import type { VrrpState } from '../../../core/api/vrrp.js';
 import { parseNotifyFifoLine } from './notify-fifo-line.js';
 import { NotifyFifoReader, ensureFifo } from './notify-fifo-reader.js';
 import { isAlive, isKeepalivedWithConfig, readPidFile, signal, waitFor } from './process.js';

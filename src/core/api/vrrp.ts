@@ -1,6 +1,6 @@
 // The VRRP rules that the CRD validation, the planner, the keepalived renderer and importer, the
 // node agent and the controller all apply: one place for each, so that they cannot drift. Pure.
-import type { LVSNodeStatus } from './api/generated/lvsnode.js';
+import type { LVSNodeStatus } from './generated/lvsnode.js';
 
 /** The states an agent reports for a VRRP instance (UNKNOWN: keepalived said nothing yet). */
 export const VRRP_STATES = ['MASTER', 'BACKUP', 'FAULT', 'STOP', 'UNKNOWN'] as const;
