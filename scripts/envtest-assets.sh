@@ -6,11 +6,16 @@
 #     ${LVS_CACHE:-~/.cache/lvs-operator}/envtest/<k8s-version>/ (skipped when already there).
 # Progress goes to stderr. Needs Go >= the go line of the modules (1.26.0 for k8s v1.37 and etcd v3.7).
 # ENVTEST_K8S_VERSION and ENVTEST_ETCD_VERSION override the pinned versions.
+#   --nodes  also builds what a real cluster's nodes and control plane add (kubelet, kube-proxy,
+#            kube-controller-manager, kube-scheduler) into the same directory, for the e2e run
+#            with real kubelets (test/e2e/pods.e2e.test.ts); only the missing ones are built.
 set -euo pipefail
 
 k8s_version=${ENVTEST_K8S_VERSION:-v1.37.2}
 etcd_version=${ENVTEST_ETCD_VERSION:-v3.7.3}
-bins=(kube-apiserver etcd kubectl)
+k8s_bins=(kube-apiserver kubectl)
+[ "${1:-}" != --nodes ] || k8s_bins+=(kubelet kube-proxy kube-controller-manager kube-scheduler)
+bins=("${k8s_bins[@]}" etcd)
 
 has_all() {
   local b
@@ -62,9 +67,10 @@ edits=()
 for m in $staging; do edits+=("-replace=$m=$m@$staging_version"); done
 go mod edit "${edits[@]}"
 log "$(wc -w <<<"$staging") staging modules replaced with $staging_version"
+missing=(); for b in "${k8s_bins[@]}"; do [ -x "$out/$b" ] || missing+=("$b"); done
 t0=$(now)
-go get "k8s.io/kubernetes/cmd/kube-apiserver@$k8s_version" "k8s.io/kubernetes/cmd/kubectl@$k8s_version" >&2
-log "modules for kube-apiserver and kubectl fetched in $(($(now) - t0))s"
+[ ${#missing[@]} -eq 0 ] || go get $(printf "k8s.io/kubernetes/cmd/%s@$k8s_version " "${missing[@]}") >&2
+log "modules for ${missing[*]} fetched in $(($(now) - t0))s"
 # The version stamps hack/lib/version.sh sets (else they say v0.0.0-master and kubectl warns of skew).
 minor=${k8s_version#v1.}
 minor=${minor%%.*}
@@ -72,7 +78,7 @@ ldflags="-s -w"
 for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $p.gitVersion=$k8s_version -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
 done
-for b in kube-apiserver kubectl; do
+for b in "${missing[@]}"; do
   t0=$(now)
   log "building $b $k8s_version"
   go build -trimpath -ldflags="$ldflags" -o "$work/bin/$b" "k8s.io/kubernetes/cmd/$b"
@@ -82,6 +88,7 @@ done
 # etcd: the server module has no main package; the etcd binary's main (the repository root module)
 # is just etcdmain.Main, so a two-line main.go in a module of its own (kept apart so that its
 # dependency versions don't shift the apiserver's).
+if [ ! -x "$out/etcd" ] || [ ! -e "$stamp" ]; then
 mkdir "$work/etcd"
 cd "$work/etcd"
 go mod init envtest-etcd >/dev/null 2>&1
@@ -104,9 +111,10 @@ t0=$(now)
 log "building etcd $etcd_version"
 go build -trimpath -ldflags="-s -w" -o "$work/bin/etcd" .
 log "built etcd in $(($(now) - t0))s"
+fi
 
 # Move into place last, so a half-done build never looks done.
-mv "$work/bin/"* "$out/"
+mv -f "$work/bin/"* "$out/" 2>/dev/null || true
 touch "$stamp"
 log "$("$out/kube-apiserver" --version) / $("$out/etcd" --version | head -1) / kubectl $("$out/kubectl" version --client -o json | jq -r .clientVersion.gitVersion)"
 echo "$out"

@@ -17,20 +17,28 @@ const [dir, host, ...apiServerArgs] = process.argv.slice(2);
 if (!dir || !host) throw new Error('usage: control-plane.ts DIR SERVER_HOST');
 const NS = 'lvs-operator-system';
 
+// With LVS_E2E_KUBELETS (the hosts that are Nodes, comma-separated), a control plane for real
+// kubelets: kube-controller-manager and kube-scheduler beside it, a kubeconfig per node (its
+// system:node: certificate) and one for kube-proxy, and nothing installed (the driver installs the
+// chart as a user does). The pods find the API server as the "kubernetes" Service's 10.0.0.1.
+const nodes = (process.env.LVS_E2E_KUBELETS ?? '').split(',').filter(Boolean);
 // The binaries' dir comes from e2e.sh (scripts/envtest-assets.sh), as the bundle cannot find the script.
 const cp = await startControlPlane({
   assets: process.env.LVS_E2E_ENVTEST_ASSETS,
-  servingSans: [`IP:${host}`],
+  servingSans: [`IP:${host}`, ...(nodes.length ? ['IP:10.0.0.1'] : [])],
   apiServerArgs,
+  ...(nodes.length ? { cluster: { advertiseAddress: host } } : {}),
 });
 const kubectl = (args: string[]) => {
   const r = spawnSync(join(cp.assets, 'kubectl'), ['--kubeconfig', cp.adminKubeconfig, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 };
-kubectl(['apply', '--server-side', '-f', join(repo, 'crds')]);
-kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repo, 'crds')]);
-kubectl(['apply', '--server-side', '-f', join(repo, 'deploy/manifests')]);
+if (!nodes.length) {
+  kubectl(['apply', '--server-side', '-f', join(repo, 'crds')]);
+  kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repo, 'crds')]);
+  kubectl(['apply', '--server-side', '-f', join(repo, 'deploy/manifests')]);
+}
 
 const admin = JSON.parse(readFileSync(cp.adminKubeconfig, 'utf8'));
 const port = new URL(cp.url).port;
@@ -51,18 +59,29 @@ const write = (name: string, user: Record<string, string>) =>
       'current-context': name,
     }),
   );
-const adminUser = admin.users[0].user;
-write('admin', {
-  'client-certificate-data': file(adminUser['client-certificate']),
-  'client-key-data': file(adminUser['client-key']),
+const certUser = (pem: { cert: string; key: string }) => ({
+  'client-certificate-data': file(pem.cert),
+  'client-key-data': file(pem.key),
 });
-for (const who of ['controller', 'agent']) {
-  write(who, { token: kubectl(['create', 'token', `lvs-operator-${who}`, '-n', NS, '--duration', '2h']).trim() });
+const adminUser = admin.users[0].user;
+write('admin', certUser({ cert: adminUser['client-certificate'], key: adminUser['client-key'] }));
+if (nodes.length) {
+  for (const node of nodes)
+    write(`node-${node}`, certUser(cp.issueCertificate(`system:node:${node}`, ['system:nodes'])));
+  write('kube-proxy', certUser(cp.issueCertificate('system:kube-proxy')));
+} else {
+  for (const who of ['controller', 'agent']) {
+    write(who, { token: kubectl(['create', 'token', `lvs-operator-${who}`, '-n', NS, '--duration', '2h']).trim() });
+  }
 }
-// kubectl itself goes into DIR: the VM sees DIR (the out dir) but not a cache under /tmp (a CI
-// run with HOME there), which its tmpfs hides.
+// The binaries go into DIR: the VM sees DIR (the out dir) but not a cache under /tmp (a CI run
+// with HOME there), which its tmpfs hides. DIR/kubectl holds kubectl's path (the drivers read it).
 copyFileSync(join(cp.assets, 'kubectl'), join(dir, 'kubectl.bin'));
 writeFileSync(join(dir, 'kubectl'), join(dir, 'kubectl.bin'));
+if (nodes.length) {
+  for (const bin of ['kubelet', 'kube-proxy']) copyFileSync(join(cp.assets, bin), join(dir, bin));
+  if (process.env.LVS_E2E_HELM) copyFileSync(process.env.LVS_E2E_HELM, join(dir, 'helm'));
+}
 writeFileSync(join(dir, 'ready'), `${cp.url}\n`);
 console.error(`control-plane: ${cp.url} ready; kubeconfigs in ${dir}`);
 

@@ -8,6 +8,9 @@
 # LVS_E2E_IMAGE=1 builds the image (scripts/image.sh) and runs the agents from it, in containers.
 # LVS_E2E_APISERVER=1 runs a kube-apiserver and etcd on the host (control-plane.ts) for the
 # cluster path: the VM gets a user-mode NIC, and the hosts in it reach the host as 10.0.2.2.
+# LVS_E2E_KUBELETS=HOST,... (with both of the above) makes those hosts real Nodes (kube-node.sh):
+# kube-controller-manager and kube-scheduler join the control plane, and each host runs
+# containerd, a kubelet and kube-proxy; the driver installs the chart as a user does.
 # Exit status: that of the driver (0 = every check passed), 125 when the VM gave no status.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +31,18 @@ if [ "${LVS_E2E_IMAGE:-0}" = 1 ]; then
   export LVS_E2E_IMAGE_TAG=${LVS_E2E_IMAGE_TAG:-localhost/lvs-operator:e2e}
   cp "$("$root/scripts/image.sh" "$LVS_E2E_IMAGE_TAG" | tail -n 1)" "$out/image.oci.tar"
 fi
+assets_args=()
+if [ -n "${LVS_E2E_KUBELETS:-}" ]; then
+  assets_args=(--nodes)
+  # The pods' sandbox ("pause") image, made here as no registry is reachable: Debian's static
+  # busybox sleeping, which is all a pause container does for hostNetwork and bridge pods.
+  ctx=$(mktemp -d); cp /bin/busybox "$ctx/busybox"
+  printf 'FROM scratch\nCOPY busybox /busybox\nENTRYPOINT ["/busybox", "sleep", "2147483647"]\n' > "$ctx/Containerfile"
+  podman build --quiet --isolation chroot --tag localhost/pause:e2e "$ctx" > /dev/null
+  rm -f "$out/pause.oci.tar"; podman save --quiet --format oci-archive --output "$out/pause.oci.tar" localhost/pause:e2e
+  rm -rf "$ctx"
+  export LVS_E2E_HELM=$("$root/scripts/helm.sh" | tail -n 1)
+fi
 echo "e2e: bundles and VM ready after $(( $(date +%s) - t0 )) s" >&2
 export LVS_E2E_OUT=$out LVS_E2E_BUNDLE=$root/dist/lvs-operator.mjs
 cp_pid=""
@@ -40,7 +55,7 @@ if [ "${LVS_E2E_APISERVER:-0}" = 1 ]; then
   cp_args=(); [ "$api_host" = 10.0.2.2 ] || cp_args=(--bind-address=0.0.0.0)
   "$root/node_modules/.bin/esbuild" "$here/control-plane.ts" --bundle --platform=node --format=esm \
     --target=node24 --outfile="$out/control-plane.mjs" --log-level=warning
-  LVS_E2E_REPO=$root LVS_E2E_ENVTEST_ASSETS=$("$root/scripts/envtest-assets.sh" | tail -n 1) \
+  LVS_E2E_REPO=$root LVS_E2E_ENVTEST_ASSETS=$("$root/scripts/envtest-assets.sh" "${assets_args[@]}" | tail -n 1) \
     node "$out/control-plane.mjs" "$kube" "$api_host" "${cp_args[@]}" > "$out/control-plane.log" 2>&1 &
   cp_pid=$!
   for _ in $(seq 1 240); do [ -f "$kube/ready" ] || ! kill -0 $cp_pid 2>/dev/null && break; sleep 0.5; done

@@ -24,13 +24,19 @@ cp -r "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/koffi" "$(dirname "$LVS_E2E_
 . "$here/topology.sh"
 echo "E2E: kernel $(uname -r), node $(node --version), $(ipvsadm --version 2>&1 | head -n 1), $(keepalived --version 2>&1 | head -n 1)"
 start=$(date +%s)
-if [ -n "${LVS_E2E_IMAGE_TAG:-}" ]; then
+if [ -n "${LVS_E2E_KUBELETS:-}" ]; then
+  . "$here/kube-node.sh"   # each Node's containerd imports the image itself
+elif [ -n "${LVS_E2E_IMAGE_TAG:-}" ]; then
   image_load "$LVS_E2E_OUT/image.oci.tar" || { echo "E2E: podman could not load the image"; exit 125; }
   echo "E2E: image $LVS_E2E_IMAGE_TAG loaded in $(( $(date +%s) - start )) s: $("${E2E_PODMAN[@]}" run --rm --network none "$LVS_E2E_IMAGE_TAG" --version)"
   start=$(date +%s)
 fi
 topo_up dr
 echo "E2E: topology up in $(( $(date +%s) - start )) s"
+if [ -n "${LVS_E2E_KUBELETS:-}" ]; then
+  kube_nodes_up   # the cluster exists before the checks start (they wait for its Nodes)
+  echo "E2E: containerd, kubelet and kube-proxy starting on $E2E_SERVERS"
+fi
 ip netns exec "${E2E_NS}client" node "$LVS_E2E_OUT/driver.mjs"
 status=$?
 echo "E2E: driver exit $status after $(( $(date +%s) - start )) s"

@@ -22,7 +22,16 @@ export function e2eSuite(title: string, names: Record<string, string>, env: Reco
     beforeAll(async () => {
       const base = process.env.LVS_E2E_OUT;
       out = base
-        ? join(base, env.LVS_E2E_IMAGE === '1' ? 'image' : env.LVS_E2E_APISERVER === '1' ? 'cluster' : 'local')
+        ? join(
+            base,
+            env.LVS_E2E_KUBELETS
+              ? 'pods'
+              : env.LVS_E2E_IMAGE === '1'
+                ? 'image'
+                : env.LVS_E2E_APISERVER === '1'
+                  ? 'cluster'
+                  : 'local',
+          )
         : mkdtempSync(join(tmpdir(), 'lvs-operator-e2e-'));
       mkdirSync(out, { recursive: true });
       const log = openSync(join(out, 'e2e.log'), 'w');

@@ -28,6 +28,13 @@ export interface ControlPlaneOptions {
   servingSans?: string[];
   /** Keep the temp dir (certs, kubeconfigs, logs) after stop(), for debugging. */
   keepDir?: boolean;
+  /**
+   * A control plane for real nodes (the e2e run with kubelets): the "kubernetes" Service points at
+   * advertiseAddress (where the nodes reach this API server), the Node authorizer and the
+   * NodeRestriction and ServiceAccount admission plugins are on, and kube-controller-manager and
+   * kube-scheduler (from the same assets dir) run beside it.
+   */
+  cluster?: { advertiseAddress: string };
 }
 
 export interface ControlPlane {
@@ -41,6 +48,8 @@ export interface ControlPlane {
   adminKubeconfig: string;
   /** Issues a client certificate (CN=user, O=each group) and returns a kubeconfig using it. */
   kubeconfigFor(user: string, groups?: string[]): string;
+  /** Issues a client certificate (CN=user, O=each group): the paths of its PEM files. */
+  issueCertificate(user: string, groups?: string[]): { cert: string; key: string };
   stop(): Promise<void>;
 }
 
@@ -235,24 +244,35 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       [
         `--etcd-servers=${etcdUrl}`,
         '--bind-address=127.0.0.1',
-        // The endpoint reconciler (which points the "kubernetes" Service at this apiserver) refuses a
-        // loopback address in v1.37; envtest leaves the address unset, which takes the default
-        // route's interface and fails where there is none (a netns with only lo). Nothing here runs
-        // in a pod, so no reconciler.
-        '--advertise-address=127.0.0.1',
-        '--endpoint-reconciler-type=none',
+        ...(opts.cluster
+          ? [
+              // Pods reach this API server through the "kubernetes" Service (kube-proxy on each
+              // node), whose endpoint the lease reconciler keeps at the address the nodes see.
+              `--advertise-address=${opts.cluster.advertiseAddress}`,
+              '--endpoint-reconciler-type=lease',
+              '--authorization-mode=Node,RBAC',
+              '--enable-admission-plugins=NodeRestriction',
+            ]
+          : [
+              // The endpoint reconciler (which points the "kubernetes" Service at this apiserver)
+              // refuses a loopback address in v1.37; envtest leaves the address unset, which takes
+              // the default route's interface and fails where there is none (a netns with only
+              // lo). Nothing here runs in a pod, so no reconciler.
+              '--advertise-address=127.0.0.1',
+              '--endpoint-reconciler-type=none',
+              '--authorization-mode=RBAC',
+              // as envtest: no controller-manager creates the default ServiceAccount this plugin wants
+              '--disable-admission-plugins=ServiceAccount',
+            ]),
         `--secure-port=${apiPort}`,
         `--cert-dir=${dir}`,
         `--tls-cert-file=${join(dir, 'serving.crt')}`,
         `--tls-private-key-file=${join(dir, 'serving.key')}`,
         `--client-ca-file=${join(dir, 'ca.crt')}`,
-        '--authorization-mode=RBAC',
         '--service-cluster-ip-range=10.0.0.0/24',
         `--service-account-issuer=${url}/`,
         `--service-account-key-file=${join(dir, 'sa.pub')}`,
         `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-        // as envtest: no controller-manager here creates the default ServiceAccount this plugin wants
-        '--disable-admission-plugins=ServiceAccount',
         '--allow-privileged=true',
         ...(opts.apiServerArgs ?? []),
       ],
@@ -262,6 +282,30 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     // /readyz with the admin's certificate: RBAC's bootstrap roles (which let anyone read /readyz)
     // are among the things it waits for, so an anonymous probe would see 403 until then.
     await waitFor('kube-apiserver', async () => (await adminGet(`${url}/readyz`, dir)) === 200, api, apiLog, timeout);
+    if (opts.cluster) {
+      // The users these two are in a real cluster, which the bootstrap RBAC roles name.
+      const kcm = writeKubeconfig(dir, issue('system:kube-controller-manager', []), url);
+      const scheduler = writeKubeconfig(dir, issue('system:kube-scheduler', []), url);
+      children.push(
+        launch(
+          join(assets, 'kube-controller-manager'),
+          [
+            `--kubeconfig=${kcm}`,
+            '--leader-elect=false',
+            '--secure-port=0',
+            // the kube-root-ca.crt ConfigMap every pod's ServiceAccount volume projects
+            `--root-ca-file=${join(dir, 'ca.crt')}`,
+            `--service-account-private-key-file=${join(dir, 'sa.key')}`,
+          ],
+          join(dir, 'kube-controller-manager.log'),
+        ),
+        launch(
+          join(assets, 'kube-scheduler'),
+          [`--kubeconfig=${scheduler}`, '--leader-elect=false', '--secure-port=0'],
+          join(dir, 'kube-scheduler.log'),
+        ),
+      );
+    }
 
     return {
       url,
@@ -269,6 +313,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       dir,
       adminKubeconfig: writeKubeconfig(dir, 'admin', url),
       kubeconfigFor: (user, groups = []) => writeKubeconfig(dir, issue(user, groups), url),
+      issueCertificate: (user, groups = []) => {
+        const name = issue(user, groups);
+        return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+      },
       stop,
     };
   } catch (e) {

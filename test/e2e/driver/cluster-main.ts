@@ -14,7 +14,8 @@ import { crashChecks, recover } from './checks/failover.js';
 import { Check, Results } from './results.js';
 import { CLUSTER_NAMES } from './cluster-names.js';
 import { scrape, valueOf } from './metrics.js';
-import { conditionOf, controllerLog, getObject, kubectl, startController, type Json } from './kube.js';
+import { controllerLog, getObject, kubectl, startController } from './kube.js';
+import { statusCheck, vsStatus } from './checks/status.js';
 
 const results = new Results();
 const check = (id: string, body: (c: Check) => Promise<void>) => results.check(id, CLUSTER_NAMES[id]!, body);
@@ -44,10 +45,6 @@ async function weightReached(rs: (typeof realServers)[number], weight: number, s
   return at;
 }
 
-async function vsStatus(): Promise<Json> {
-  return (await getObject('virtualservices', 'web'))?.status;
-}
-
 async function applyCheck(c: Check): Promise<void> {
   startController();
   const start = Date.now();
@@ -70,29 +67,6 @@ async function applyCheck(c: Check): Promise<void> {
     `from kubectl apply to both directors programmed and lvs01 holding the VIP: ${((Date.now() - start) / 1000).toFixed(1)} s; ${seen}`,
   );
   await masterAndBackupCheck(c, DR);
-}
-
-async function statusCheck(c: Check): Promise<void> {
-  const { value: status, ms } = await waitFor(
-    'the VirtualService to be Ready',
-    async () => {
-      const s = await vsStatus();
-      return conditionOf({ status: s }, 'Ready')?.status === 'True' ? s : undefined;
-    },
-    60_000,
-    500,
-  ).catch(async (e: Error) => ({ value: await vsStatus(), ms: -1, error: e }));
-  c.note(`VirtualService web status: ${JSON.stringify(status)}`);
-  c.expect(ms >= 0, 'the VirtualService becomes Ready');
-  c.expect(status?.master === 'lvs01', `the master is lvs01 (got ${status?.master})`);
-  c.expect(status?.readyRealServers === '2/2', `2/2 real servers ready (got ${status?.readyRealServers})`);
-  const programmed = (status?.directors ?? []).map((d: Json) => `${d.node}:${d.programmed}:${d.vrrpState}`).join(' ');
-  c.expect(programmed === 'lvs01:true:MASTER lvs02:true:BACKUP', `both directors programmed (got ${programmed})`);
-  for (const rs of realServers) {
-    const s = (await getObject('realservers', rs))?.status;
-    c.note(`RealServer ${rs}: healthy on ${s?.healthyDirectors}, Ready ${conditionOf({ status: s }, 'Ready')?.status}`);
-    c.expect(s?.healthyDirectors === '2/2', `${rs} healthy on both directors`);
-  }
 }
 
 async function weightCheck(c: Check): Promise<void> {

@@ -12,6 +12,9 @@ sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
 packages=(ipvsadm keepalived curl nginx-light iproute2 procps)
 host_has_ipvs || packages+=(qemu-system-x86 busybox-static kmod)
+# the run with real kubelets (kube-node.sh): each Node's runtime, the pods' bridge network, and
+# the iptables kube-proxy programs
+[ -z "${LVS_E2E_KUBELETS:-}" ] || packages+=(containerd runc containernetworking-plugins iptables busybox-static)
 missing=(); for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
@@ -75,9 +78,18 @@ if [ ! -f "$vmlinuz" ] || [ ! -f "$initrd" ]; then
   # crc32c_generic must precede libcrc32c (libcrc32c asks the crypto API for crc32c at init)
   sorted=(); for p in "${order[@]}"; do [[ $p == *crc32c_generic* ]] && sorted=("$p" "${sorted[@]}") || sorted+=("$p"); done
   ird=$work/ird
-  mkdir -p "$ird"/{bin,sbin,proc,sys,dev,host,newroot,ovl,lib/modules}
+  mkdir -p "$ird"/{bin,sbin,proc,sys,dev,host,newroot,ovl,lib/modules/"$kver"}
   cp /bin/busybox "$ird/bin/busybox"   # busybox-static: the initramfs has no libc
-  for p in "${sorted[@]}"; do b=$(basename "$p"); cp "$md/$p" "$ird/lib/modules/$b"; echo "$b" >> "$ird/modules.list"; done
+  # Loaded at boot, in this order (insmod): the list above.
+  for p in "${sorted[@]}"; do echo "$p" >> "$ird/modules.list"; done
+  # On demand (modprobe, and the kernel's own request_module): netfilter, which kube-proxy's
+  # iptables and nftables modes need on the real-cluster run, with their dependencies. A modules
+  # tree with its own modules.dep (depmod), about 8 MB; init points the kernel at busybox's
+  # modprobe and binds the tree into the root, where the agent's modprobe (kmod) finds it too.
+  for f in $(cd "$md" && find kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/net/bridge -name '*.ko*'); do visit "$f"; done
+  for p in "${order[@]}"; do mkdir -p "$ird/lib/modules/$kver/$(dirname "$p")"; cp "$md/$p" "$ird/lib/modules/$kver/$p"; done
+  cp "$md"/modules.order "$md"/modules.builtin* "$ird/lib/modules/$kver/" 2>/dev/null || true
+  depmod -b "$ird" "$kver"
   cp "$here/init" "$ird/init"; chmod +x "$ird/init"
   (cd "$ird" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$initrd.tmp"
   cp "$work/k/boot/vmlinuz-$kver" "$vmlinuz.tmp"

@@ -36,6 +36,13 @@ export async function topologyCheck(c: Check): Promise<void> {
 }
 
 export async function masterAndBackupCheck(c: Check, e: Expected): Promise<void> {
+  await masterAndBackupTables(c, e);
+  for (const d of directors) c.note(statusLine(d));
+  c.expect(status('lvs01')?.vrrp?.[0]?.state === 'MASTER', "lvs01's status document says MASTER");
+}
+
+/** The master's and the backup's tables, the VIP on the master alone, the client's ARP entry. */
+export async function masterAndBackupTables(c: Check, e: Expected): Promise<void> {
   const [master, backup] = await Promise.all(directors.map((d) => webService(d)));
   c.note(`lvs01 (master): ${describe(master)}`);
   c.note(`lvs02 (backup): ${describe(backup)}`);
@@ -53,8 +60,6 @@ export async function masterAndBackupCheck(c: Check, e: Expected): Promise<void>
   const [mac1, mac2] = await Promise.all([macOf('lvs01'), macOf('lvs02')]);
   c.note(`client: ${neigh.trim()}; lvs01 eth0 ${mac1}, lvs02 eth0 ${mac2}`);
   c.expect(neigh.includes(`lladdr ${mac1}`), "the client's neighbour entry for the VIP is the master's MAC");
-  for (const d of directors) c.note(statusLine(d));
-  c.expect(status('lvs01')?.vrrp?.[0]?.state === 'MASTER', "lvs01's status document says MASTER");
 }
 
 export async function realServersCheck(c: Check, device: 'lo' | 'tunl0' = 'lo'): Promise<void> {

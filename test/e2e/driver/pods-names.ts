@@ -1,0 +1,13 @@
+// The checks of the cluster users install (real kubelets, the chart, the image), by id:
+// test/e2e/driver/pods-main.ts reports them, test/e2e/pods.e2e.test.ts turns each into a test.
+export const PODS_NAMES: Record<string, string> = {
+  p1: 'p1. the Nodes register themselves from their kubelets and become Ready; they are labelled with kubectl label as the README says; kube-proxy carries the "kubernetes" Service to the API server',
+  p2: "p2. helm install of the chart with default values but the image: the agent DaemonSet's pods run on the four labelled Nodes, the controller's two replicas run and one leads",
+  p3: "p3. kubectl apply of the seed's objects (no Node objects): the master's ipvsadm -Ln has the service with both real servers, the backup the same, only the master holds the VIP",
+  p4: "p4. the real servers' agent pods hold the VIP on lo and set arp_ignore 1 / arp_announce 2 (the host's /proc/sys through the chart's hostPath, unprivileged)",
+  p5: "p5. persistence removed with kubectl: curl -s VIP | grep '<h1>' alternates nginx01/nginx02",
+  p6: "p6. the master's ipvsadm -Lnc shows the client's connections spread as the answers were",
+  p7: 'p7. kubectl get virtualservices: Ready, the master named, 2/2 real servers ready, both directors programmed',
+  p8: "p8. kubectl delete pod of the master's agent under a request loop: the DaemonSet brings it back, the VIP is held throughout, requests counted",
+  p9: 'p9. the master Node dies (kubelet, runtime and pods killed, link down): the backup serves, the status names it master; requests counted',
+};
