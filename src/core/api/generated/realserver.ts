@@ -77,7 +77,7 @@ export interface HealthCheckOverride {
    */
   host?: string;
   /**
-   * HTTP status code that counts as healthy.
+   * HTTP status code that counts as healthy. For several codes or a range, use urls.
    */
   expectedStatus?: number;
   /**

@@ -201,7 +201,7 @@ export interface HealthCheckDefaults {
    */
   host?: string;
   /**
-   * HTTP status code that counts as healthy (keepalived status_code). Absent = 200.
+   * HTTP status code that counts as healthy (keepalived status_code). Absent = 200. For several codes or a range, use urls.
    */
   expectedStatus?: number;
   /**
