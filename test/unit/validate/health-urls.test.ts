@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStatusCode, planUrls, statusAccepted } from '../../../src/core/api/http-urls.js';
 import { checkHealthCheckUrls } from '../../../src/core/api/validate/health-urls.js';
-import { rs, vs } from './builders.js';
+import { check, directors, names, rs, vs } from './builders.js';
 
 const DIGEST = '9e107d9d372bb6826bd81d3542a419d6';
 const fieldsOf = (errors: ReturnType<typeof checkHealthCheckUrls>) =>
@@ -95,5 +95,21 @@ describe('checkHealthCheckUrls (in code, whatever the schema let through)', () =
     expect(checkHealthCheckUrls(web, { urls } as never)).toEqual([]);
     expect(checkHealthCheckUrls(web, { path: '/a', expectedStatus: 204 })).toEqual([]);
     expect(checkHealthCheckUrls(web, undefined)).toEqual([]);
+  });
+});
+
+describe('valid urls pass the whole validation (schema, CEL rules and code)', () => {
+  it('a VirtualService and a RealServer with codes, ranges, digests and hosts', () => {
+    const urls = [
+      { path: '/healthz', expectedStatus: ['200-299', '301', '599', '100-100'] },
+      { path: '/index.html?x=1', host: 'www.example.com', digest: DIGEST },
+    ];
+    const result = check([
+      ...directors(),
+      vs('web', { healthCheck: { type: 'HTTP', urls } }),
+      rs('web-1', { healthCheck: { type: 'HTTPS', urls: [{ path: '/rs' }] } as never }),
+    ]);
+    expect(result.errors).toEqual([]);
+    expect(names(result.valid.realServers)).toEqual(['web-1']);
   });
 });
