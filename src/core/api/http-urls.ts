@@ -6,6 +6,11 @@ import type { HealthCheckPlan } from './objects.js';
 /** One URL as the agent checks it: the LVSNode's urls[] item. */
 export type HealthCheckUrl = NonNullable<HealthCheckPlan['urls']>[number];
 
+/** A path to GET, as the CRD's pattern has it: absolute, with an optional query, no blanks. */
+export const URL_PATH = /^\/\S*$/;
+/** An MD5 digest as the CRD writes it (keepalived's genhash prints lower case). */
+export const MD5_DIGEST = /^[0-9a-f]{32}$/;
+
 /** What the single fields default to: GET / and exactly 200. */
 export const DEFAULT_PATH = '/';
 export const DEFAULT_STATUS = 200;

@@ -2,7 +2,7 @@
 // inhibit_on_failure and virtualhost be set on the virtual_server, the real_server or the checker,
 // each level defaulting the next. The result is the effective check with every value explicit,
 // because keepalived's defaults are not lvs-operator's.
-import { parseStatusCode } from '../../api/http-urls.js';
+import { parseStatusCode, URL_PATH } from '../../api/http-urls.js';
 import type { HealthCheckOverride } from '../../api/objects.js';
 import type { Problems, SourceLocation } from './errors.js';
 import type { ConfigNode } from './parser.js';
@@ -184,7 +184,7 @@ function readUrl(node: ConfigNode, problems: Problems): ConfUrl | undefined {
     if (value === undefined) return;
     if (child.keyword === 'virtualhost') url.host = value;
     else if (child.keyword === 'digest') readDigest(child, value, url, problems);
-    else if (/^\/\S*$/.test(value) && value.length <= 2048) url.path = value;
+    else if (URL_PATH.test(value) && value.length <= 2048) url.path = value;
     else problems.error(child, `path must start with / and hold no spaces, got ${JSON.stringify(value)}`);
   });
   if (url.path === undefined) {
