@@ -3,6 +3,7 @@
 // anchor side of the benchmarks, so it covers what the benchmarks' manifests use and refuses the
 // rest rather than render an inexact equivalent. Pure.
 import type { DestinationPlan, LVSNodeSpec, ServicePlan } from '../src/core/api/objects.js';
+import { planUrls, type HealthCheckUrl } from '../src/core/api/http-urls.js';
 import { renderKeepalivedConf } from '../src/core/keepalived/render.js';
 
 const INDENT = '    ';
@@ -17,10 +18,19 @@ function checker(d: DestinationPlan): string[] {
   ];
   if (hc.type === 'None') return [];
   if (hc.type === 'TCP') return ['TCP_CHECK {', ...common.map((l) => INDENT + l), '}'];
-  const url = ['url {', `${INDENT}path ${hc.path ?? '/'}`, `${INDENT}status_code ${hc.expectedStatus ?? 200}`, '}'];
-  const host = hc.host === undefined ? [] : [`virtualhost ${hc.host}`];
   const block = hc.type === 'HTTPS' ? 'SSL_GET' : 'HTTP_GET';
-  return [`${block} {`, ...[...url, ...host, ...common].map((l) => INDENT + l), '}'];
+  return [`${block} {`, ...[...planUrls(hc).flatMap(urlBlock), ...common].map((l) => INDENT + l), '}'];
+}
+
+/** One url block: keepalived takes status_code words (codes and ranges) as the plan has them. */
+function urlBlock(url: HealthCheckUrl): string[] {
+  const body = [
+    `path ${url.path}`,
+    `status_code ${url.expectedStatus.join(' ')}`,
+    ...(url.host === undefined ? [] : [`virtualhost ${url.host}`]),
+    ...(url.digest === undefined ? [] : [`digest ${url.digest}`]),
+  ];
+  return ['url {', ...body.map((l) => INDENT + l), '}'];
 }
 
 function realServer(d: DestinationPlan, delayLoop: number): string[] {

@@ -8,13 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases } from '../unit/validate/invalid-cases.js';
+import { cases as fieldCases } from '../unit/validate/invalid-cases.js';
+import { urlCases } from '../unit/validate/invalid-url-cases.js';
 import { directors, rs, vs } from '../unit/validate/builders.js';
 import { startControlPlane, type ControlPlane } from './apiserver.js';
 import { eventually, runCli, type Running } from './support/processes.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const enabled = process.env.LVS_ENVTEST === '1';
+const cases = [...fieldCases, ...urlCases];
 
 describe.skipIf(!enabled)('the invalid-object table in a real kube-apiserver', () => {
   let cp: ControlPlane;
@@ -50,6 +52,20 @@ describe.skipIf(!enabled)('the invalid-object table in a real kube-apiserver', (
     'non-contiguous netmask': 'checked in code: a CEL rule cannot parse the netmask',
     'sorry server of the other family': 'checked in code: CEL has no IP family test on this server',
   };
+
+  it('accepts valid health-check urls: codes, ranges, a digest, a url of its own Host', () => {
+    const urls = [
+      { path: '/healthz', expectedStatus: ['200-299', '301', '599', '100-100'] },
+      { path: '/index.html?x=1', host: 'www.example.com', digest: '9e107d9d372bb6826bd81d3542a419d6' },
+    ];
+    for (const object of [
+      vs('urls', { address: '192.0.2.31', healthCheck: { type: 'HTTP', urls } }),
+      rs('urls-1', { address: '198.51.100.31', healthCheck: { type: 'HTTPS', urls } as never }),
+    ]) {
+      const r = kubectl(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(object));
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (name, { object }) => {
     const r = kubectl(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(object));

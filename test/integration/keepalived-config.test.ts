@@ -9,6 +9,8 @@ import type { LVSNodeSpec } from '../../src/core/api/objects.js';
 import { renderKeepalivedConf } from '../../src/core/keepalived/render.js';
 import { plan } from '../../src/core/plan/plan.js';
 import { loadExample } from '../unit/plan/example.js';
+import { importTexts } from '../unit/keepalived-import/helpers.js';
+import { keepalivedEquivalent } from '../../bench/keepalived-conf.js';
 
 // keepalived -t fails on an interface that does not exist, so the check runs in a network
 // namespace of its own that has the interfaces the configs name (a veth pair: ens192 and eth0).
@@ -99,6 +101,25 @@ describe('keepalived accepts what lvs-operator renders', () => {
     const conf = renderKeepalivedConf({ ...seedSpec, vrrp: { instances } }, { nodeName: 'lvs01' });
     expect(conf).toContain(`auth_pass "a b!#{}'"`);
     expect(keepalivedCheck(conf)).toEqual({ status: 0, output: '' });
+  });
+
+  it('HTTP_GET and SSL_GET with several urls, status_code lists and ranges and digests (the keepalived equivalent of a plan), read back by the importer', () => {
+    const spec = structuredClone(seed.get('lvs01')!);
+    const urls = [
+      { path: '/ready', expectedStatus: ['200-299', '301', '302'], digest: '9e107d9d372bb6826bd81d3542a419d6' },
+      { path: '/index.html?full=1', host: 'www.example.com', expectedStatus: ['200'] },
+    ];
+    const [first, second] = spec.ipvs!.services![0]!.destinations;
+    first!.healthCheck = { ...first!.healthCheck, type: 'HTTP', urls };
+    second!.healthCheck = { ...second!.healthCheck, type: 'HTTPS', path: '/healthz', expectedStatus: 204 };
+    const conf = keepalivedEquivalent(spec, 'lvs01', 'ens192');
+    expect(conf).toContain('status_code 200-299 301 302');
+    expect(conf).toContain('digest 9e107d9d372bb6826bd81d3542a419d6');
+    expect(keepalivedCheck(conf)).toEqual({ status: 0, output: '' });
+    const realServers = importTexts({ 'keepalived.conf': conf }).objects.filter((o) => o.kind === 'RealServer');
+    const checks = realServers.map((r) => (r.spec as { healthCheck?: Record<string, unknown> }).healthCheck);
+    expect(checks[0]).toMatchObject({ type: 'HTTP', urls });
+    expect(checks[1]).toMatchObject({ type: 'HTTPS', path: '/healthz', expectedStatus: 204 });
   });
 
   it('the check itself fails on a broken file and on a missing interface (so the tests above can fail)', () => {

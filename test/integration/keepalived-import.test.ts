@@ -90,4 +90,37 @@ describe('what keepalived logs is what the importer says it does', () => {
       healthCheck: { host: 'www#1.example.com' },
     });
   });
+
+  it('several urls, status_code lists and ranges and a digest: keepalived reads them silently, and so does the importer', () => {
+    const text = template({
+      check:
+        'url {\n path /ready\n status_code 200-299 301 302\n digest 9E107D9D372BB6826BD81D3542A419D6\n }\nurl {\n path /b\n }',
+      url: 'status_code 204-206',
+    });
+    expect(keepalivedCheck(text)).toEqual({ status: 0, output: '' });
+    const { warnings } = importTexts({ 'a.conf': text });
+    expect(warnings.filter((w) => !w.includes('VRRP priority'))).toEqual([]);
+    expect(vsOf(text).spec.healthCheck?.urls).toEqual([
+      { path: '/ready', expectedStatus: ['200-299', '301', '302'], digest: '9e107d9d372bb6826bd81d3542a419d6' },
+      { path: '/b', expectedStatus: ['200-299'] },
+      { path: '/', expectedStatus: ['200', '204-206'] },
+    ]);
+  });
+
+  it.each([
+    ['status_code 299-200', "Invalid HTTP_GET status code '299-200'"],
+    ['status_code 700', "Invalid HTTP_GET status code '700'"],
+    ['digest 9e107d9d', "digest '9e107d9d' character length should be 32"],
+  ])('%s: keepalived logs it as invalid, and the importer refuses it', (line, logged) => {
+    const text = template({ url: line });
+    expect(keepalivedCheck(text).output).toContain(logged);
+    expect(() => importTexts({ 'a.conf': text })).toThrow(line.split(' ')[0]!);
+  });
+
+  it('a second digest in one url: keepalived logs it and keeps the first, as the importer does', () => {
+    const first = '9e107d9d372bb6826bd81d3542a419d6';
+    const text = template({ url: `digest ${first}\n digest d41d8cd98f00b204e9800998ecf8427e` });
+    expect(keepalivedCheck(text).output).toContain("Digest 'd41d8cd98f00b204e9800998ecf8427e' is a duplicate");
+    expect(vsOf(text).spec.healthCheck?.urls?.[0]?.digest).toBe(first);
+  });
 });

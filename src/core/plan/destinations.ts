@@ -8,6 +8,7 @@ import {
   type VirtualService,
 } from '../api/objects.js';
 import { nodeAddress } from '../api/directors.js';
+import { DEFAULT_PATH, DEFAULT_STATUS } from '../api/http-urls.js';
 import { normalizeIp } from '../net/ip.js';
 import type { PlanProblem } from './problems.js';
 
@@ -49,12 +50,29 @@ export function effectiveHealthCheck(vs: VirtualService, rs: RealServer, destina
     retryDelay: merged.retryDelay ?? 1,
     onFailure: merged.onFailure ?? 'Inhibit',
   };
-  if (type === 'HTTP' || type === 'HTTPS') {
-    check.path = merged.path ?? '/';
-    if (merged.host !== undefined) check.host = merged.host;
-    check.expectedStatus = merged.expectedStatus ?? 200;
-  }
+  if (type === 'HTTP' || type === 'HTTPS') Object.assign(check, effectiveUrls(vs, rs));
   return check;
+}
+
+type UrlFields = Pick<HealthCheckPlan, 'path' | 'host' | 'expectedStatus' | 'urls'>;
+
+/**
+ * What to GET. `urls` and the single path/host/expectedStatus are two forms of one setting (never
+ * both on one object): a RealServer that sets either form replaces the VirtualService's urls; the
+ * single fields alone merge field by field, as before urls existed. The form is kept as written, so
+ * that plans (and agents older than urls) see no change for checks that do not use urls.
+ */
+function effectiveUrls(vs: VirtualService, rs: RealServer): UrlFields {
+  const defaults = vs.spec.healthCheck ?? {};
+  const own = rs.spec.healthCheck ?? {};
+  const ownSingle = own.path !== undefined || own.host !== undefined || own.expectedStatus !== undefined;
+  const urls = own.urls ?? (ownSingle ? undefined : defaults.urls);
+  if (urls) return { urls: urls.map((u) => ({ ...u, expectedStatus: u.expectedStatus ?? [String(DEFAULT_STATUS)] })) };
+  const single = defaults.urls ? own : { ...stripUndefined(defaults), ...stripUndefined(own) };
+  const fields: UrlFields = { path: single.path ?? DEFAULT_PATH };
+  if (single.host !== undefined) fields.host = single.host;
+  fields.expectedStatus = single.expectedStatus ?? DEFAULT_STATUS;
+  return fields;
 }
 
 export function buildDestination(vs: VirtualService, rs: RealServer, address: string): DestinationPlan {

@@ -1,8 +1,9 @@
 // One destination's check as its plan describes it: the seam between the scheduler and the
 // network. The scheduler takes a Checker so its tests run on fake ones.
+import { planUrls } from '../../core/api/http-urls.js';
 import type { HealthCheckPlan } from '../../core/api/objects.js';
 import type { CheckResult } from './check-result.js';
-import { checkHttp } from './http-check.js';
+import { checkHttpUrls } from './http-check.js';
 import { checkTcp } from './tcp-check.js';
 
 /** Runs one check of `address` as `check` says. Must not throw (a rejection counts as a failure anyway). */
@@ -15,15 +16,7 @@ export const networkChecker: Checker = (address, check) => {
       return checkTcp({ address, port: check.port, timeoutMs });
     case 'HTTP':
     case 'HTTPS':
-      return checkHttp({
-        address,
-        port: check.port,
-        path: check.path ?? '/',
-        host: check.host,
-        expectedStatus: check.expectedStatus ?? 200,
-        timeoutMs,
-        tls: check.type === 'HTTPS',
-      });
+      return checkHttpUrls({ address, port: check.port, timeoutMs, tls: check.type === 'HTTPS' }, planUrls(check));
     case 'None':
       return Promise.resolve({ ok: true, message: 'not checked (type None)', latencyMs: 0 });
   }

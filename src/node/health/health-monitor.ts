@@ -157,8 +157,8 @@ function verdictTo(onCheck: (verdict: CheckVerdict) => void, service: string, de
 /** Everything that changes how the check runs; onFailure only matters to the table. */
 function checkSettings(check: HealthCheckPlan): string {
   if (check.type === 'None') return 'None';
-  const { type, port, path, host, expectedStatus, interval, timeout, retries, retryDelay } = check;
-  return JSON.stringify([type, port, path, host, expectedStatus, interval, timeout, retries, retryDelay]);
+  const { type, port, path, host, expectedStatus, urls, interval, timeout, retries, retryDelay } = check;
+  return JSON.stringify([type, port, path, host, expectedStatus, urls, interval, timeout, retries, retryDelay]);
 }
 
 /** One destination's health as the status reports it and listeners receive it. */

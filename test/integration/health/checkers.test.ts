@@ -42,7 +42,18 @@ describe.each(['127.0.0.1', '::1'])('checkers on %s', (address) => {
     port: number,
     path: string,
     extra: { tls?: boolean; expectedStatus?: number; host?: string; timeoutMs?: number } = {},
-  ) => checkHttp({ address, port, path, timeoutMs: TIMEOUT_MS, tls: false, expectedStatus: 200, ...extra });
+  ) => {
+    const { expectedStatus = 200, ...rest } = extra;
+    return checkHttp({
+      address,
+      port,
+      path,
+      timeoutMs: TIMEOUT_MS,
+      tls: false,
+      ...rest,
+      expectedStatus: [`${expectedStatus}`],
+    });
+  };
 
   it('TCP: a listener passes', async () => {
     expect(await checkTcp({ address, port: tcp.port, timeoutMs: TIMEOUT_MS })).toMatchObject({
@@ -133,7 +144,7 @@ describe.each(['127.0.0.1', '::1'])('checkers on %s', (address) => {
 describe('checkers never throw', () => {
   it('an invalid port or Host header is a failed check', async () => {
     expect((await checkTcp({ address: '127.0.0.1', port: 70000, timeoutMs: 100 })).ok).toBe(false);
-    const badHost = { address: '127.0.0.1', port: 1, path: '/', host: 'a\nb', expectedStatus: 200, timeoutMs: 100 };
+    const badHost = { address: '127.0.0.1', port: 1, path: '/', host: 'a\nb', expectedStatus: ['200'], timeoutMs: 100 };
     const result = await checkHttp({ ...badHost, tls: false });
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/invalid character/i);

@@ -112,6 +112,21 @@ describe('HealthMonitor', () => {
     expect(changes.map((c) => c.healthy)).toEqual([false, true]);
   });
 
+  it('a changed urls list restarts the check at once; the same urls do not', async () => {
+    const urls = (path: string) => ({
+      healthCheck: { type: 'HTTP' as const, urls: [{ path, expectedStatus: ['200'] }] },
+    });
+    const { clock, fake, monitor } = setup([service([nginx01, destination('172.16.40.152', urls('/a'))])]);
+    await clock.advance(0);
+    const calls = fake.callsTo('172.16.40.152:80');
+    monitor.update([service([nginx01, destination('172.16.40.152', urls('/a'))])]);
+    await clock.advance(0);
+    expect(fake.callsTo('172.16.40.152:80')).toBe(calls);
+    monitor.update([service([nginx01, destination('172.16.40.152', urls('/b'))])]);
+    await clock.advance(0);
+    expect(fake.callsTo('172.16.40.152:80')).toBe(calls + 1);
+  });
+
   it('a destination that leaves the plan is no longer checked nor reported', async () => {
     const { clock, fake, monitor } = setup();
     await clock.advance(0);

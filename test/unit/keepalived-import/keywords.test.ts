@@ -44,7 +44,7 @@ const REFUSED_IN: Record<Slot, string[]> = {
   vs: ['ops', 'persistence_engine', 'sorry_server_inhibit'],
   rs: ['MISC_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'BFD_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK'],
   check: ['bindto', 'bind_port', 'bind_if', 'fwmark', 'sni_name'],
-  url: ['digest', 'regex', 'regex_no_match', 'regex_options', 'regex_stack', 'regex_min_offset', 'regex_max_offset'],
+  url: ['regex', 'regex_no_match', 'regex_options', 'regex_stack', 'regex_min_offset', 'regex_max_offset'],
 };
 
 const IGNORED_SLOT: Record<string, Slot> = {

@@ -58,16 +58,15 @@ describe('virtual_server mapping', () => {
     });
   });
 
-  it('HTTP_GET and SSL_GET default delay_before_retry to 3 s; without status_code they warn that 2xx was accepted', () => {
+  it("HTTP_GET and SSL_GET default delay_before_retry to 3 s; without status_code keepalived's any 2xx is imported as it is", () => {
     const { objects, warnings } = importTexts({ 'a.conf': template({ url: '' }).replace('status_code 200', '') });
     expect(services(objects)[0]!.spec.healthCheck).toMatchObject({
       type: 'HTTP',
-      path: '/',
-      expectedStatus: 200,
+      urls: [{ path: '/', expectedStatus: ['200-299'] }],
       retryDelay: 3,
       retries: 1,
     });
-    expect(warnings.some((w) => w.includes('keepalived accepted any 2xx status'))).toBe(true);
+    expect(warnings.filter((w) => !w.includes('VRRP priority'))).toEqual([]);
   });
 
   it('NAT with sorry_server, quorum and hysteresis, thresholds and inhibit_on_failure at both levels', () => {
@@ -169,9 +168,7 @@ describe('virtual_server mapping', () => {
     [template({ vs: 'lb_algo foo' }), 'lb_algo is given twice'],
     [template().replace('lb_algo rr', 'lb_algo foo'), 'lb_algo foo is not an IPVS scheduler'],
     [template().replace('lb_kind DR', 'lb_kind TUN type gue port 6080'), 'tunnels with ipip only'],
-    [template({ url: 'digest 9b3a0c85a887a256d6939da88aabd8cd' }), 'digest is not supported'],
-    [template().replace('status_code 200', 'status_code 200-299'), 'expects exactly one status code'],
-    [template({ check: 'url {\n path /b\n }' }), 'a second url is not supported'],
+    [template({ url: 'regex ok' }), 'not a regex over the body'],
     [template({ rs: 'TCP_CHECK {\n}' }), 'a second checker on one real_server'],
     [template({ check: 'connect_ip 10.0.0.9' }), 'connect_ip 10.0.0.9 is not supported'],
     [template({ rs: 'lvs_method NAT' }), 'per-real-server forwarding is not supported'],

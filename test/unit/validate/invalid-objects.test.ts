@@ -2,7 +2,10 @@
 // and the bad value, while the valid objects beside it stay valid.
 import { describe, expect, it } from 'vitest';
 import type { ManifestObject } from '../../../src/core/api/objects.js';
-import { cases } from './invalid-cases.js';
+import { cases as fieldCases } from './invalid-cases.js';
+import { urlCases } from './invalid-url-cases.js';
+
+const cases = [...fieldCases, ...urlCases];
 import { packageCrds, type CelRule, type SchemaNode } from '../../../src/core/api/validate/crds.js';
 import { objectLabel } from '../../../src/core/api/validate/errors.js';
 import { check, directors, expectOneError, names, rs, vs } from './builders.js';

@@ -203,6 +203,31 @@ export interface HealthCheckPlan {
    */
   expectedStatus?: number;
   /**
+   * The URLs to GET, all of which must pass; absent = the one of path, host and expectedStatus.
+   *
+   * Items: One URL and what its answer must be.
+   */
+  urls?: {
+    /**
+     * HTTP(S) path.
+     */
+    path: string;
+    /**
+     * HTTP(S) Host header.
+     */
+    host?: string;
+    /**
+     * Healthy HTTP statuses, codes and ranges (200-299).
+     *
+     * Items: A code or a range.
+     */
+    expectedStatus: string[];
+    /**
+     * MD5 of the body, 32 lowercase hex digits.
+     */
+    digest?: string;
+  }[];
+  /**
    * Seconds between checks.
    */
   interval: number;

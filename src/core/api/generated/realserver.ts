@@ -77,9 +77,65 @@ export interface HealthCheckOverride {
    */
   host?: string;
   /**
-   * HTTP status code that counts as healthy.
+   * HTTP status code that counts as healthy. For several codes or a range, use urls.
    */
   expectedStatus?: number;
+  /**
+   * The URLs to GET (keepalived url blocks, in order): the real server is healthy only when every one answers as expected. Replaces path, host and expectedStatus, which may not be set with it. Set here, they replace the VirtualService's urls (or path, host and expectedStatus).
+   *
+   * @minItems 1
+   * @maxItems 16
+   *
+   * Items: One URL and what its answer must be.
+   */
+  urls?: [
+    {
+      /**
+       * The path to GET, with an optional query (keepalived url path).
+       */
+      path: string;
+      /**
+       * The Host header (keepalived virtualhost). Absent = the real server's address.
+       */
+      host?: string;
+      /**
+       * The statuses that count as healthy (keepalived status_code): codes and ranges such as "200-299" and "301", each 100-599, a range from low to high. Absent = ["200"].
+       *
+       * @minItems 1
+       * @maxItems 16
+       *
+       * Items: A status code (204) or an inclusive range of them (200-299).
+       */
+      expectedStatus?: [string, ...string[]];
+      /**
+       * The MD5 of the whole response body, as 32 lowercase hex digits (keepalived digest; keepalived's genhash prints it). Absent = the body is not compared.
+       */
+      digest?: string;
+    },
+    ...{
+      /**
+       * The path to GET, with an optional query (keepalived url path).
+       */
+      path: string;
+      /**
+       * The Host header (keepalived virtualhost). Absent = the real server's address.
+       */
+      host?: string;
+      /**
+       * The statuses that count as healthy (keepalived status_code): codes and ranges such as "200-299" and "301", each 100-599, a range from low to high. Absent = ["200"].
+       *
+       * @minItems 1
+       * @maxItems 16
+       *
+       * Items: A status code (204) or an inclusive range of them (200-299).
+       */
+      expectedStatus?: [string, ...string[]];
+      /**
+       * The MD5 of the whole response body, as 32 lowercase hex digits (keepalived digest; keepalived's genhash prints it). Absent = the body is not compared.
+       */
+      digest?: string;
+    }[]
+  ];
   /**
    * Seconds between checks (keepalived delay_loop).
    */

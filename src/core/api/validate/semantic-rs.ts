@@ -5,6 +5,7 @@ import { objectRef, type KubeNode, type RealServer, type VirtualService } from '
 import { nodeAddress, selectDirectors } from '../directors.js';
 import type { ValidationError } from './errors.js';
 import { canonicalIp, ipFamily, sameIp } from './ip.js';
+import { checkHealthCheckUrls } from './health-urls.js';
 import { issue, nsName } from './issue.js';
 import { endpoint } from './semantic-vs.js';
 
@@ -53,6 +54,8 @@ function checkOne(
       : `no VirtualService ${spec.virtualServiceName} in namespace ${rs.metadata.namespace}`;
     return [issue('error', rs, 'spec.virtualServiceName', spec.virtualServiceName, why)];
   }
+  const urlProblems = checkHealthCheckUrls(rs, spec.healthCheck);
+  if (urlProblems.length) return urlProblems;
   const target = resolveTarget(rs, vs, ctx);
   if (Array.isArray(target)) return target;
   const port = spec.port ?? vs.spec.port;

@@ -6,6 +6,7 @@ import { nodeSegment, selectDirectors } from '../directors.js';
 import { secretValue } from './core-objects.js';
 import type { ValidationError } from './errors.js';
 import { ipFamily, isContiguousNetmask, sameIp } from './ip.js';
+import { checkHealthCheckUrls } from './health-urls.js';
 import { issue, nsName } from './issue.js';
 import { stableJson } from '../stable-json.js';
 import { usableVrrpPassword, VRRP_PASSWORD_MAX_LENGTH, VRRP_PASSWORD_RULE } from '../vrrp.js';
@@ -64,7 +65,7 @@ function checkOne(vs: VirtualService, nodes: readonly KubeNode[], secrets: reado
     }
   });
   // VRRPv3's 40.95 s bound and VRRPv2 being IPv4-only are CEL rules in the CRD.
-  out.push(...checkAuthSecret(vs, secrets));
+  out.push(...checkAuthSecret(vs, secrets), ...checkHealthCheckUrls(vs, spec.healthCheck));
   const sorry = spec.sorryServer?.address;
   if (sorry !== undefined && ipFamily(sorry) !== family) {
     out.push(

@@ -2,6 +2,7 @@
 // field agrees on it, else on each RealServer as an override. Field by field, so that one odd
 // real server does not push everything down to the RealServers.
 import type { HealthCheckDefaults, HealthCheckOverride } from '../../api/objects.js';
+import { stableJson } from '../../api/stable-json.js';
 import type { CheckConf } from './read-checker.js';
 
 const FIELDS = [
@@ -10,6 +11,7 @@ const FIELDS = [
   'path',
   'host',
   'expectedStatus',
+  'urls',
   'interval',
   'timeout',
   'retries',
@@ -17,7 +19,7 @@ const FIELDS = [
   'onFailure',
 ] as const;
 type Field = (typeof FIELDS)[number];
-const HTTP_FIELDS: readonly Field[] = ['path', 'host', 'expectedStatus'];
+const HTTP_FIELDS: readonly Field[] = ['path', 'host', 'expectedStatus', 'urls'];
 
 /** Whether a check of this type reads the field; a TCP check never reads `path`, None reads nothing. */
 function uses(check: CheckConf, field: Field): boolean {
@@ -39,7 +41,8 @@ export function splitHealthChecks(checks: readonly CheckConf[]): SplitHealthChec
     const users = checks.map((check, index) => ({ check, index })).filter(({ check }) => uses(check, field));
     if (users.length === 0) continue;
     const value = users[0]!.check[field];
-    if (users.every(({ check }) => check[field] === value)) {
+    // urls is a list: equal by content
+    if (users.every(({ check }) => stableJson(check[field]) === stableJson(value))) {
       if (value !== undefined) common[field] = value;
       continue;
     }

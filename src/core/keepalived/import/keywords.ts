@@ -76,7 +76,7 @@ export const MAPPED_KEYWORDS: Readonly<Record<BlockContext, readonly string[]>> 
   ],
   tcp_check: ['connect_ip', 'connect_port', 'nb_get_retry', ...CHECK_TIMING],
   http_check: ['connect_ip', 'connect_port', 'nb_get_retry', ...CHECK_TIMING, 'virtualhost', 'url'],
-  url: ['path', 'status_code', 'virtualhost'],
+  url: ['path', 'status_code', 'digest', 'virtualhost'],
 };
 
 const NOTIFY_VRRP = [
@@ -310,14 +310,13 @@ export const REFUSED_KEYWORDS: Readonly<Record<string, string>> = {
   bind_if: 'a health-check source interface is not supported',
   fwmark: 'marking health-check packets is not supported',
   sni_name: 'a TLS server name other than the host is not supported',
-  // url
-  digest: 'lvs-operator checks the HTTP status only; remove the digest to check the status only',
-  regex: 'lvs-operator checks the HTTP status only, not the body',
-  regex_no_match: 'lvs-operator checks the HTTP status only, not the body',
-  regex_options: 'lvs-operator checks the HTTP status only, not the body',
-  regex_stack: 'lvs-operator checks the HTTP status only, not the body',
-  regex_min_offset: 'lvs-operator checks the HTTP status only, not the body',
-  regex_max_offset: 'lvs-operator checks the HTTP status only, not the body',
+  // url: the status and the body's MD5 digest are checked, but not a regex over the body
+  regex: 'lvs-operator checks the status and the body’s MD5 digest, not a regex over the body',
+  regex_no_match: 'lvs-operator checks the status and the body’s MD5 digest, not a regex over the body',
+  regex_options: 'lvs-operator checks the status and the body’s MD5 digest, not a regex over the body',
+  regex_stack: 'lvs-operator checks the status and the body’s MD5 digest, not a regex over the body',
+  regex_min_offset: 'lvs-operator checks the status and the body’s MD5 digest, not a regex over the body',
+  regex_max_offset: 'lvs-operator checks the status and the body’s MD5 digest, not a regex over the body',
 };
 
 export type KeywordClass = 'mapped' | 'ignored' | 'refused' | 'unknown';

@@ -2,6 +2,7 @@
 // inhibit_on_failure and virtualhost be set on the virtual_server, the real_server or the checker,
 // each level defaulting the next. The result is the effective check with every value explicit,
 // because keepalived's defaults are not lvs-operator's.
+import { parseStatusCode, URL_PATH } from '../../api/http-urls.js';
 import type { HealthCheckOverride } from '../../api/objects.js';
 import type { Problems, SourceLocation } from './errors.js';
 import type { ConfigNode } from './parser.js';
@@ -85,7 +86,7 @@ export function readChecker(
   const type = CHECKER_TYPES[node.keyword]!;
   const own: CheckSettings = {};
   let connectPort: number | undefined;
-  let url: { path?: string; expectedStatus?: number; host?: string; at: SourceLocation } | undefined;
+  const urls: ConfUrl[] = [];
   forEachMapped(type === 'TCP' ? 'tcp_check' : 'http_check', blockOf(node, problems), problems, (child) => {
     if (readCheckSetting(child, own, problems)) return;
     if (child.keyword === 'connect_port') {
@@ -101,12 +102,8 @@ export function readChecker(
         );
       }
     } else if (child.keyword === 'url') {
-      if (url)
-        problems.error(
-          child,
-          `a second url is not supported: lvs-operator checks one path (first url at ${url.at.file}:${url.at.line})`,
-        );
-      else url = readUrl(child, problems);
+      const url = readUrl(child, problems);
+      if (url) urls.push(url);
     }
   });
 
@@ -125,17 +122,8 @@ export function readChecker(
   const check: CheckConf = { type };
   if (checkPort !== undefined) check.port = checkPort;
   if (type !== 'TCP') {
-    if (!url) problems.error(node, `${node.keyword} needs a url { path ... } block`);
-    check.path = url?.path ?? '/';
-    const host = url?.host ?? own.host ?? inherited.host;
-    if (host !== undefined) check.host = host;
-    check.expectedStatus = url?.expectedStatus ?? 200;
-    if (url && url.expectedStatus === undefined) {
-      problems.warn(
-        url.at,
-        'url has no status_code: keepalived accepted any 2xx status, lvs-operator expects exactly 200',
-      );
-    }
+    if (urls.length === 0) problems.error(node, `${node.keyword} needs a url { path ... } block`);
+    Object.assign(check, checkUrls(urls, own.host ?? inherited.host));
   }
   check.interval = interval;
   check.timeout = timeout;
@@ -149,33 +137,82 @@ export function readChecker(
   return check;
 }
 
-function readUrl(
-  node: ConfigNode,
-  problems: Problems,
-): { path?: string; expectedStatus?: number; host?: string; at: SourceLocation } {
-  const url: { path?: string; expectedStatus?: number; host?: string; at: SourceLocation } = { at: node };
+/** One url block as keepalived holds it: status_code words accumulate, as keepalived's bits do. */
+interface ConfUrl {
+  path: string;
+  host?: string;
+  codes: string[];
+  digest?: string;
+}
+
+/**
+ * The urls in the CRD's terms: the single path, host and expectedStatus when that says it all (one
+ * url, one status code, no digest), the urls list otherwise. A url without status_code gets what
+ * keepalived gives it, any 2xx (HTTP_DEFAULT_STATUS_CODE_MIN-MAX in check_http.h).
+ */
+function checkUrls(urls: readonly ConfUrl[], checkerHost: string | undefined): Partial<CheckConf> {
+  const withHost = urls.map((u) => ({ ...u, host: u.host ?? checkerHost }));
+  const only = withHost.length === 1 ? withHost[0]! : undefined;
+  if (only && only.digest === undefined && only.codes.length === 1 && /^\d{3}$/.test(only.codes[0]!)) {
+    const single: Partial<CheckConf> = { path: only.path, expectedStatus: Number(only.codes[0]) };
+    if (only.host !== undefined) single.host = only.host;
+    return single;
+  }
+  if (withHost.length === 0) return { path: '/', expectedStatus: 200 };
+  const list = withHost.map(({ path, host, codes, digest }) => {
+    const url: NonNullable<CheckConf['urls']>[number] = { path };
+    if (host !== undefined) url.host = host;
+    url.expectedStatus = (codes.length > 0 ? codes : [KEEPALIVED_DEFAULT_STATUS]) as [string, ...string[]];
+    if (digest !== undefined) url.digest = digest;
+    return url;
+  });
+  return { urls: list as NonNullable<CheckConf['urls']> };
+}
+
+/** What keepalived accepts from a url that has no status_code. */
+const KEEPALIVED_DEFAULT_STATUS = '200-299';
+
+function readUrl(node: ConfigNode, problems: Problems): ConfUrl | undefined {
+  const url: Partial<ConfUrl> & { codes: string[] } = { codes: [] };
   forEachMapped('url', blockOf(node, problems), problems, (child) => {
     if (child.keyword === 'status_code') {
       const args = argsOf(child, problems, 1, Infinity);
-      if (args) url.expectedStatus = readStatusCode(child, args, problems);
+      if (args) url.codes.push(...readStatusCodes(child, args, problems));
       return;
     }
     const value = argsOf(child, problems, 1)?.[0];
     if (value === undefined) return;
     if (child.keyword === 'virtualhost') url.host = value;
-    else if (/^\/\S*$/.test(value) && value.length <= 2048) url.path = value;
+    else if (child.keyword === 'digest') readDigest(child, value, url, problems);
+    else if (URL_PATH.test(value) && value.length <= 2048) url.path = value;
     else problems.error(child, `path must start with / and hold no spaces, got ${JSON.stringify(value)}`);
   });
-  if (url.path === undefined) problems.error(node, 'url has no path');
-  return url;
-}
-
-/** One status code (or a range of one); keepalived's lists and ranges have no equivalent in the CRD. */
-function readStatusCode(at: SourceLocation, args: readonly string[], problems: Problems): number | undefined {
-  const range = args.length === 1 ? /^(\d{3})(?:-(\d{3}))?$/.exec(args[0]!) : null;
-  if (!range || (range[2] !== undefined && range[2] !== range[1])) {
-    problems.error(at, `status_code ${args.join(' ')} is not supported: lvs-operator expects exactly one status code`);
+  if (url.path === undefined) {
+    problems.error(node, 'url has no path');
     return undefined;
   }
-  return readInteger(at, problems, 'status_code', range[1]!, 100, 599);
+  return { ...url, path: url.path };
+}
+
+/** keepalived's status_code words, each a code or a low-high range of 100-599. */
+function readStatusCodes(at: SourceLocation, args: readonly string[], problems: Problems): string[] {
+  return args.filter((word) => {
+    const range = parseStatusCode(word);
+    if ('error' in range) problems.error(at, `status_code ${word}: ${range.error}`);
+    return !('error' in range);
+  });
+}
+
+/** keepalived reads the digest's hex digits in either case and keeps the first of two. */
+function readDigest(at: SourceLocation, value: string, url: Partial<ConfUrl>, problems: Problems): void {
+  if (!/^[0-9a-fA-F]{32}$/.test(value)) {
+    problems.error(
+      at,
+      `digest must be an MD5 digest of 32 hex digits (as genhash prints it), got ${JSON.stringify(value)}`,
+    );
+  } else if (url.digest !== undefined) {
+    problems.warn(at, `a second digest in one url: keepalived keeps the first (${url.digest})`);
+  } else {
+    url.digest = value.toLowerCase();
+  }
 }
