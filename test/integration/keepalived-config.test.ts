@@ -5,12 +5,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LVSNodeSpec } from '../../src/core/api/objects.js';
+import type { LVSNodeSpec, VrrpInstancePlan } from '../../src/core/api/objects.js';
 import { renderKeepalivedConf } from '../../src/core/keepalived/render.js';
 import { plan } from '../../src/core/plan/plan.js';
 import { loadExample } from '../unit/plan/example.js';
 import { importTexts } from '../unit/keepalived-import/helpers.js';
 import { keepalivedEquivalent } from '../../bench/keepalived-conf.js';
+import { featuresSpec, instance } from '../unit/keepalived/vrrp-features-spec.js';
 
 // keepalived -t fails on an interface that does not exist, so the check runs in a network
 // namespace of its own that has the interfaces the configs name (a veth pair: ens192 and eth0).
@@ -120,6 +121,60 @@ describe('keepalived accepts what lvs-operator renders', () => {
     const checks = realServers.map((r) => (r.spec as { healthCheck?: Record<string, unknown> }).healthCheck);
     expect(checks[0]).toMatchObject({ type: 'HTTP', urls });
     expect(checks[1]).toMatchObject({ type: 'HTTPS', path: '/healthz', expectedStatus: 204 });
+  });
+
+  it('tracked interfaces with and without a weight, a VIP on another device with its label, scope, prefix and broadcast, and a sync group with tracking weights', () => {
+    expect(keepalivedCheck(renderKeepalivedConf(featuresSpec, { nodeName: 'd1' }))).toEqual({ status: 0, output: '' });
+  });
+
+  it.each([
+    [
+      'every scope name and number',
+      ['global', 'site', 'link', 'host', 'nowhere', '0', '255'].map((scope) => ({ scope })),
+    ],
+    ['brd -, + and an address', ['-', '+', '192.0.2.255'].map((broadcast) => ({ prefixLength: 24, broadcast }))],
+    ['a /30 with brd +, a /1', [{ prefixLength: 30, broadcast: '+' }, { prefixLength: 1 }]],
+  ] as [string, VrrpInstancePlan['virtualAddressOptions'][]][])('VIP options: %s', (_what, options) => {
+    const instances = options.map((virtualAddressOptions, i) =>
+      instance({
+        name: `VI_${i + 1}`,
+        virtualRouterID: i + 1,
+        virtualAddresses: [`192.0.2.${100 + i}`],
+        virtualAddressOptions,
+      }),
+    );
+    expect(keepalivedCheck(renderKeepalivedConf({ vrrp: { instances } }, { nodeName: 'd1' }))).toEqual({
+      status: 0,
+      output: '',
+    });
+  });
+
+  it('a sync group of instances without weights, and a plan of VirtualServices in one sync group', () => {
+    const spec: LVSNodeSpec = {
+      vrrp: {
+        syncGroups: [{ name: 'prod_pair', instances: ['VI_1', 'VI_2'] }],
+        instances: [
+          instance({ name: 'VI_1', virtualRouterID: 1, trackInterfaces: [{ name: 'ens192', weight: 0 }] }),
+          instance({ name: 'VI_2', virtualRouterID: 2, virtualAddresses: ['192.0.2.101'] }),
+        ],
+      },
+    };
+    const conf = renderKeepalivedConf(spec, { nodeName: 'd1' });
+    expect(conf).not.toContain('sync_group_tracking_weight');
+    expect(keepalivedCheck(conf)).toEqual({ status: 0, output: '' });
+  });
+
+  it('what keepalived reports and the validation refuses: a weight of 254, a sync group of one instance', () => {
+    const heavy = renderKeepalivedConf(
+      { vrrp: { instances: [instance({ trackInterfaces: [{ name: 'ens192', weight: 253 }] })] } },
+      { nodeName: 'd1' },
+    ).replace('weight 253', 'weight 254');
+    expect(keepalivedCheck(heavy).output).toMatch(/cannot be \+\/-254/);
+    const lonely = renderKeepalivedConf({ vrrp: { instances: [instance()] } }, { nodeName: 'd1' }).replace(
+      '\nvrrp_instance',
+      '\nvrrp_sync_group g {\n    group {\n        VI_7\n    }\n}\nvrrp_instance',
+    );
+    expect(keepalivedCheck(lonely).output).toMatch(/only 1 virtual router/);
   });
 
   it('the check itself fails on a broken file and on a missing interface (so the tests above can fail)', () => {

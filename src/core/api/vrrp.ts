@@ -55,3 +55,27 @@ export function usableVrrpPassword(password: string): string | undefined {
   const truncated = password.slice(0, VRRP_PASSWORD_MAX_LENGTH);
   return vrrpPasswordInConf(truncated) === undefined ? undefined : truncated;
 }
+
+/**
+ * The keepalived name of a VirtualService's VRRP sync group: sync groups belong to a namespace,
+ * so the name carries it (NAMESPACE_GROUP; a namespace has no underscore, so it cannot be read
+ * two ways). Undefined when the VirtualService names none.
+ */
+export function syncGroupName(vs: {
+  metadata: { namespace?: string };
+  spec: { vrrp?: { syncGroup?: string } };
+}): string | undefined {
+  const group = vs.spec.vrrp?.syncGroup;
+  return group === undefined ? undefined : `${vs.metadata.namespace ?? 'default'}_${group}`;
+}
+
+/** An address scope keepalived (and ip(8)) reads: a name of rt_scopes or a number 0-255. */
+export const ADDRESS_SCOPE = /^(global|site|link|host|nowhere|[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$/;
+
+/** An address label: the device's name, a colon and a suffix, within IFNAMSIZ (15 characters). */
+export const ADDRESS_LABEL = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,13}:[a-zA-Z0-9._-]{1,14}$/;
+
+/** Whether `label` may label an address on `device`: the kernel's labels start with the device name and ':'. */
+export function labelFitsDevice(label: string, device: string): boolean {
+  return ADDRESS_LABEL.test(label) && label.length <= 15 && label.startsWith(`${device}:`);
+}

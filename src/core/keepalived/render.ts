@@ -1,7 +1,7 @@
 // A node's keepalived.conf for VRRP only: keepalived moves the VIPs, the agent programs IPVS
 // itself, so there is never a virtual_server block here. Pure.
 import type { LVSNodeSpec, VrrpInstancePlan } from '../api/objects.js';
-import { INTERFACE_NAME, vrrpPasswordInConf } from '../api/vrrp.js';
+import { ADDRESS_SCOPE, INTERFACE_NAME, labelFitsDevice, vrrpPasswordInConf } from '../api/vrrp.js';
 
 export interface KeepalivedRenderOptions {
   /** router_id in global_defs: the node name. */
@@ -42,6 +42,7 @@ export function renderKeepalivedConf(spec: LVSNodeSpec, options: KeepalivedRende
   if (options.notifyFifo)
     lines.push(`${INDENT}notify_fifo ${checked(options.notifyFifo, /^\/[\w./-]+$/, 'notify FIFO path')}`);
   lines.push('}');
+  for (const group of spec.vrrp?.syncGroups ?? []) lines.push('', ...renderSyncGroup(group, instances));
   for (const instance of instances) lines.push('', ...renderInstance(instance, globalVersion, options));
   return lines.join('\n') + '\n';
 }
@@ -76,9 +77,16 @@ function renderInstance(instance: VrrpInstancePlan, globalVersion: number, optio
       '}',
     );
   }
+  // keepalived always tracks the instance's own interface (down = FAULT) and reports naming it
+  // as a configuration error; validation refuses it where it can see the interface, and an
+  // interface that comes from the Node or the agent is left out here.
+  const tracked = (instance.trackInterfaces ?? []).filter((t) => t.name !== iface);
+  if (tracked.length) {
+    body.push('track_interface {', ...tracked.map((t) => INDENT + trackedInterface(t, instance.name)), '}');
+  }
   body.push(
     'virtual_ipaddress {',
-    ...instance.virtualAddresses.map((a) => INDENT + checked(a, ADDRESS, 'virtual address')),
+    ...instance.virtualAddresses.map((a) => INDENT + virtualAddress(a, iface, instance)),
     '}',
   );
   return [
@@ -86,6 +94,69 @@ function renderInstance(instance: VrrpInstancePlan, globalVersion: number, optio
     ...body.map((l) => INDENT + l),
     '}',
   ];
+}
+
+type SyncGroupPlan = NonNullable<NonNullable<LVSNodeSpec['vrrp']>['syncGroups']>[number];
+type TrackedInterfacePlan = NonNullable<VrrpInstancePlan['trackInterfaces']>[number];
+
+/**
+ * keepalived ignores the weights of tracked interfaces in a sync group ("ignoring weight ... due
+ * to SYNC group", a config error) unless the group says sync_group_tracking_weight: say it
+ * whenever a member has a weight, so that the weight acts as the instance's plan says.
+ */
+function renderSyncGroup(group: SyncGroupPlan, instances: readonly VrrpInstancePlan[]): string[] {
+  const name = checked(group.name, /^[a-z0-9][-a-z0-9]{0,62}_[a-z0-9][-a-z0-9]{0,62}$/, 'vrrp sync group name');
+  const members = group.instances.map((member) => {
+    const instance = instances.find((i) => i.name === member);
+    if (!instance) throw new KeepalivedRenderError(`vrrp sync group ${name}: no vrrp instance ${member} on this node`);
+    return instance;
+  });
+  const weighted = members.some((m) => m.trackInterfaces?.some((t) => t.weight !== 0 && t.name !== m.interface));
+  return [
+    `vrrp_sync_group ${name} {`,
+    `${INDENT}group {`,
+    ...members.map((m) => INDENT + INDENT + m.name),
+    `${INDENT}}`,
+    ...(weighted ? [`${INDENT}sync_group_tracking_weight`] : []),
+    '}',
+  ];
+}
+
+function trackedInterface(tracked: TrackedInterfacePlan, instance: string): string {
+  const name = checked(tracked.name, INTERFACE_NAME, `vrrp instance ${instance} track_interface`);
+  if (!Number.isInteger(tracked.weight) || Math.abs(tracked.weight) > 253)
+    throw new KeepalivedRenderError(
+      `vrrp instance ${instance} track_interface ${name}: weight ${tracked.weight} is not -253..253`,
+    );
+  return tracked.weight === 0 ? name : `${name} weight ${tracked.weight}`;
+}
+
+/** `ADDRESS[/PREFIX] [brd B] [dev D] [scope S] [label L]`, as keepalived's virtual_ipaddress reads it. */
+function virtualAddress(address: string, iface: string, instance: VrrpInstancePlan): string {
+  const what = `vrrp instance ${instance.name} virtual address`;
+  const options = instance.virtualAddressOptions ?? {};
+  const v6 = address.includes(':');
+  const words = [checked(address, ADDRESS, what)];
+  if (options.prefixLength !== undefined) {
+    const max = v6 ? 128 : 32;
+    if (!Number.isInteger(options.prefixLength) || options.prefixLength < 1 || options.prefixLength > max)
+      throw new KeepalivedRenderError(`${what}: prefix length ${options.prefixLength} is not 1-${max}`);
+    words[0] += `/${options.prefixLength}`;
+  }
+  if ((options.label ?? options.scope ?? options.broadcast) !== undefined && v6)
+    throw new KeepalivedRenderError(`${what}: an IPv6 address takes no label, scope or broadcast`);
+  if (options.broadcast !== undefined)
+    words.push('brd', checked(options.broadcast, /^([+-]|[0-9.]{7,15})$/, `${what} broadcast`));
+  const device = options.interface ?? iface;
+  if (options.interface !== undefined)
+    words.push('dev', checked(options.interface, INTERFACE_NAME, `${what} interface`));
+  if (options.scope !== undefined) words.push('scope', checked(options.scope, ADDRESS_SCOPE, `${what} scope`));
+  if (options.label !== undefined) {
+    if (!labelFitsDevice(options.label, device))
+      throw new KeepalivedRenderError(`${what}: label ${JSON.stringify(options.label)} does not start with ${device}:`);
+    words.push('label', options.label);
+  }
+  return words.join(' ');
 }
 
 /** The password bare or in double quotes, as keepalived reads it back unchanged; never anything else. */

@@ -22,7 +22,7 @@ import type { PlanProblem } from './problems.js';
 import { directRoutingRealServerSysctls, directorSysctls, TUNNEL_DEVICE, tunnelRealServerSysctls } from './sysctls.js';
 import { allocateVrids } from './vrid.js';
 import { directorPriorities, groupByVip, initialMaster, type VrrpGroup } from './vrrp-groups.js';
-import { usableVrrpPassword, VRRP_PASSWORD_RULE } from '../api/vrrp.js';
+import { syncGroupName, usableVrrpPassword, VRRP_PASSWORD_RULE } from '../api/vrrp.js';
 import { secretValue } from '../api/validate/core-objects.js';
 
 export interface PlanResult {
@@ -42,6 +42,8 @@ interface NodeDraft {
   tunnel: boolean;
   /** VRIDs of this node's instances whose VirtualServices want connection sync. */
   syncVrids: number[];
+  /** Instance names per VRRP sync group (keepalived vrrp_sync_group). */
+  syncGroups: Map<string, string[]>;
 }
 
 export function plan(objects: ObjectSet, previousAllocations: ReadonlyMap<string, number> = new Map()): PlanResult {
@@ -50,7 +52,15 @@ export function plan(objects: ObjectSet, previousAllocations: ReadonlyMap<string
   const draftFor = (node: string): NodeDraft => {
     let draft = drafts.get(node);
     if (!draft) {
-      draft = { services: [], instances: [], sysctls: new Map(), addresses: [], tunnel: false, syncVrids: [] };
+      draft = {
+        services: [],
+        instances: [],
+        sysctls: new Map(),
+        addresses: [],
+        tunnel: false,
+        syncVrids: [],
+        syncGroups: new Map(),
+      };
       drafts.set(node, draft);
     }
     return draft;
@@ -70,6 +80,7 @@ export function plan(objects: ObjectSet, previousAllocations: ReadonlyMap<string
     if (!instanceBase) continue;
     const priorities = directorPriorities(leader, group.directors);
     const master = initialMaster(priorities, leader.spec.vrrp?.preempt ?? true, leader.spec.vrrp?.preemptDelay ?? 0);
+    const syncGroup = syncGroupName(leader);
     const services = group.members.map((vs) =>
       buildService(vs, realServersByVs.get(objectRef(vs)) ?? [], nodesByName, problems),
     );
@@ -88,6 +99,7 @@ export function plan(objects: ObjectSet, previousAllocations: ReadonlyMap<string
       };
       if (leader.spec.vrrp?.unicast) instance.unicastPeers = unicastPeers(group.directors, director, group.vip);
       draft.instances.push(instance);
+      if (syncGroup) draft.syncGroups.set(syncGroup, [...(draft.syncGroups.get(syncGroup) ?? []), instance.name]);
       draft.services.push(...services.map((s) => structuredClone(s)));
       if (group.members.some((vs) => vs.spec.connectionSync?.enabled ?? true)) draft.syncVrids.push(vrid);
       for (const vs of group.members) {
@@ -132,6 +144,12 @@ function vrrpInstanceBase(
     preempt: vrrp.preempt ?? true,
     preemptDelay: vrrp.preemptDelay ?? 0,
   };
+  if (vrrp.trackInterfaces?.length) {
+    base.trackInterfaces = vrrp.trackInterfaces
+      .map((t) => ({ name: t.name, weight: t.weight ?? 0 }))
+      .sort((a, b) => compareNames(a.name, b.name));
+  }
+  if (vrrp.vip && Object.keys(vrrp.vip).length > 0) base.virtualAddressOptions = { ...vrrp.vip };
   if (vrrp.authSecretRef) {
     const password = findSecretValue(
       secrets,
@@ -275,6 +293,8 @@ function finishNode(draft: NodeDraft): LVSNodeSpec {
   if (draft.instances.length) {
     const instances = draft.instances.sort((a, b) => a.virtualRouterID - b.virtualRouterID);
     spec.vrrp = { instances };
+    const syncGroups = syncGroupsOf(draft.syncGroups);
+    if (syncGroups.length) spec.vrrp.syncGroups = syncGroups;
     // The kernel runs one sync daemon pair per network namespace, so one sync id per node: the
     // lowest VRID that wants sync, on that instance's interface.
     const syncVrid = Math.min(...draft.syncVrids);
@@ -295,4 +315,15 @@ function finishNode(draft: NodeDraft): LVSNodeSpec {
   }
   if (draft.tunnel) spec.tunnels = [{ name: TUNNEL_DEVICE, mode: 'ipip' }];
   return spec;
+}
+
+/**
+ * A sync group of one instance is left out: keepalived reports it as a configuration error
+ * ("has only 1 virtual router(s)") and fails its config test, and it would change nothing.
+ */
+function syncGroupsOf(groups: ReadonlyMap<string, string[]>): { name: string; instances: string[] }[] {
+  return [...groups.entries()]
+    .filter(([, instances]) => instances.length > 1)
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([name, instances]) => ({ name, instances: [...instances].sort(compareNames) }));
 }

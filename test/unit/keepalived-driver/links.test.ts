@@ -92,4 +92,26 @@ describe('stateFromAddresses (an adopted keepalived)', () => {
     expect(stateFromAddresses(instance({ virtualAddresses: ['198.51.100.2'] }), 'eth2', links)).toBe('FAULT');
     expect(stateFromAddresses(instance(), 'nosuch0', links)).toBe('FAULT');
   });
+  it('FAULT when a tracked interface without a weight is down or missing, as keepalived puts it', () => {
+    const tracking = (name: string, weight = 0) => instance({ trackInterfaces: [{ name, weight }] });
+    expect(stateFromAddresses(tracking('eth2'), 'eth0', links)).toBe('FAULT');
+    expect(stateFromAddresses(tracking('nosuch0'), 'eth0', links)).toBe('FAULT');
+    expect(stateFromAddresses(tracking('eth1'), 'eth0', links)).toBe('MASTER');
+  });
+  it('a weighted tracked interface that is down moves the priority only: the VIPs still tell the state', () => {
+    expect(stateFromAddresses(instance({ trackInterfaces: [{ name: 'eth2', weight: -50 }] }), 'eth0', links)).toBe(
+      'MASTER',
+    );
+  });
+  it('a VIP on another interface than the instance is looked for there', () => {
+    const onEth0 = instance({ virtualAddressOptions: { interface: 'eth0', prefixLength: 24 } });
+    expect(stateFromAddresses(onEth0, 'eth1', links)).toBe('MASTER');
+    const onEth1 = instance({ virtualAddressOptions: { interface: 'eth1' } });
+    expect(stateFromAddresses(onEth1, 'eth0', links)).toBe('BACKUP');
+  });
+  it("FAULT when the VIP's own interface is down, which keepalived tracks too", () => {
+    expect(stateFromAddresses(instance({ virtualAddressOptions: { interface: 'eth2' } }), 'eth0', links)).toBe(
+      'FAULT',
+    );
+  });
 });

@@ -36,6 +36,23 @@ export interface LVSNodeSpec {
    */
   vrrp?: {
     /**
+     * The sync groups (keepalived vrrp_sync_group) of at least two of this node's instances, sorted by name.
+     *
+     * Items: Instances that fail over together.
+     */
+    syncGroups?: {
+      /**
+       * The group name (NAMESPACE_NAME of the VirtualServices' spec.vrrp.syncGroup).
+       */
+      name: string;
+      /**
+       * The names of the member instances, sorted.
+       *
+       * Items: An instance name.
+       */
+      instances: string[];
+    }[];
+    /**
      * The instances, sorted by name.
      */
     instances?: VrrpInstancePlan[];
@@ -314,6 +331,46 @@ export interface VrrpInstancePlan {
    * VRRPv2 PASS authentication (sent in clear on the wire by the protocol itself).
    */
   authPassword?: string;
+  /**
+   * Interfaces the instance tracks (keepalived track_interface).
+   *
+   * Items: One tracked interface.
+   */
+  trackInterfaces?: {
+    /**
+     * The interface.
+     */
+    name: string;
+    /**
+     * 0 = FAULT while it is down; else the priority change.
+     */
+    weight: number;
+  }[];
+  /**
+   * How every address of virtualAddresses is held (keepalived virtual_ipaddress options); absent = /32 (/128) on the interface.
+   */
+  virtualAddressOptions?: {
+    /**
+     * The device (dev). Absent = the instance's interface.
+     */
+    interface?: string;
+    /**
+     * The address label.
+     */
+    label?: string;
+    /**
+     * The address scope.
+     */
+    scope?: string;
+    /**
+     * The prefix length.
+     */
+    prefixLength?: number;
+    /**
+     * The broadcast address, + or -.
+     */
+    broadcast?: string;
+  };
 }
 /**
  * One sysctl.

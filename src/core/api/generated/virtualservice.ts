@@ -167,6 +167,52 @@ export interface VrrpSpec {
    */
   unicast?: boolean;
   /**
+   * Interfaces whose state the VRRP instance follows (keepalived track_interface): a tracked interface that is down or missing puts the instance in FAULT (it gives up the VIP); with a weight the priority changes instead: a positive weight is added while the interface is up, a negative one subtracted while it is down.
+   *
+   * @maxItems 16
+   *
+   * Items: One tracked interface.
+   */
+  trackInterfaces?: {
+    /**
+     * The interface name (a Linux interface name, at most 15 characters).
+     */
+    name: string;
+    /**
+     * -253..253. Absent or 0: the instance goes to FAULT while the interface is down. Otherwise the priority changes by the weight instead (keepalived refuses 254 and -254).
+     */
+    weight?: number;
+  }[];
+  /**
+   * How the master holds the VIP (keepalived virtual_ipaddress options: dev, label, scope, brd and the prefix length), for a VIP on another interface than the one VRRP runs on. Absent: the VIP as /32 (/128) on the VRRP interface.
+   */
+  vip?: {
+    /**
+     * The interface the VIP is held on (keepalived dev). Absent = the VRRP interface.
+     */
+    interface?: string;
+    /**
+     * The address label (keepalived label, ip addr ... label): the VIP's interface name, a colon and a suffix, at most 15 characters (eth1:vip). IPv4 only.
+     */
+    label?: string;
+    /**
+     * The address scope (keepalived scope) global, site, link, host, nowhere or a number 0-255. IPv4 only. Absent = global.
+     */
+    scope?: string;
+    /**
+     * The VIP's prefix length (192.0.2.100/24), 1-32 for IPv4 and 1-128 for IPv6. Absent = 32 (128).
+     */
+    prefixLength?: number;
+    /**
+     * The broadcast address (keepalived brd), IPv4 only: an address, + (the prefix's highest address) or - (its lowest); + and - need a prefixLength of at most 30.
+     */
+    broadcast?: string;
+  };
+  /**
+   * A VRRP sync group (keepalived vrrp_sync_group) of this namespace: the VRRP instances of the VirtualServices that name the same group fail over together (when one goes to FAULT or BACKUP, all do). Every member must have the same directors.
+   */
+  syncGroup?: string;
+  /**
    * VRRPv2 simple password authentication (auth_type PASS), read from a Secret in this namespace. At most 8 characters are used, as keepalived does.
    */
   authSecretRef?: {

@@ -20,7 +20,11 @@ export function checkVirtualServices(
   const rejected = new Set<string>();
   const errors: ValidationError[] = [];
   for (const vs of sorted) {
-    const found = [...checkOne(vs, nodes, secrets), ...checkAgainstAccepted(vs, accepted, nodes)];
+    const found = [
+      ...checkOne(vs, nodes, secrets),
+      ...checkAgainstAccepted(vs, accepted, nodes),
+      ...syncGroupDirectors(vs, accepted, nodes),
+    ];
     errors.push(...found);
     if (found.some((e) => e.severity === 'error')) rejected.add(nsName(vs));
     else accepted.push(vs);
@@ -173,6 +177,12 @@ const SHARED_INSTANCE_FIELDS: readonly [string, (vs: VirtualService) => unknown]
   ['spec.vrrp.preempt', (vs) => vs.spec.vrrp?.preempt],
   ['spec.vrrp.preemptDelay', (vs) => vs.spec.vrrp?.preemptDelay],
   ['spec.vrrp.unicast', (vs) => vs.spec.vrrp?.unicast],
+  [
+    'spec.vrrp.trackInterfaces',
+    (vs) => [...(vs.spec.vrrp?.trackInterfaces ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
+  ],
+  ['spec.vrrp.vip', (vs) => vs.spec.vrrp?.vip],
+  ['spec.vrrp.syncGroup', (vs) => vs.spec.vrrp?.syncGroup],
   // a Secret name means the Secret of the VirtualService's own namespace
   [
     'spec.vrrp.authSecretRef',
@@ -236,4 +246,40 @@ function virtualRouterIdClashes(
     }
   }
   return [];
+}
+
+/**
+ * The instances of a sync group fail over together on each director, so every member must run on
+ * the same directors: a director holding only some of them would sync a partial group.
+ */
+function syncGroupDirectors(
+  vs: VirtualService,
+  accepted: readonly VirtualService[],
+  nodes: readonly KubeNode[],
+): ValidationError[] {
+  const group = vs.spec.vrrp?.syncGroup;
+  if (group === undefined) return [];
+  const other = accepted.find(
+    (a) =>
+      a.spec.vrrp?.syncGroup === group &&
+      a.metadata.namespace === vs.metadata.namespace &&
+      !sameIp(a.spec.address, vs.spec.address),
+  );
+  if (!other) return [];
+  const names = (v: VirtualService) =>
+    selectDirectors(v, nodes)
+      .map((n) => n.metadata.name ?? '')
+      .sort();
+  const [mine, theirs] = [names(vs), names(other)];
+  if (stableJson(mine) === stableJson(theirs)) return [];
+  const list = (l: string[]) => (l.length ? l.join(', ') : 'none');
+  return [
+    issue(
+      'error',
+      vs,
+      'spec.vrrp.syncGroup',
+      group,
+      `the members of a sync group must have the same directors: VirtualService ${objectRef(vs)} has ${list(mine)}, VirtualService ${objectRef(other)} of the same sync group has ${list(theirs)}`,
+    ),
+  ];
 }

@@ -53,18 +53,23 @@ export function resolveInterfaces(
 }
 
 /**
- * The state an instance's addresses show: MASTER when its interface holds every VIP, FAULT when
- * the interface is down or missing, BACKUP otherwise. Pure. It cannot tell STOP from BACKUP, so
- * it only answers for an instance of a keepalived that runs.
+ * The state an instance's addresses show: MASTER when the VIPs' interface (its own, or the one
+ * virtualAddressOptions names) holds every VIP, FAULT when its interface, the VIPs' or a tracked
+ * interface without a weight is down or missing (a weighted one only moves the priority), BACKUP otherwise.
+ * Pure. It cannot tell STOP from BACKUP, so it only answers for an instance of a keepalived that runs.
  */
 export function stateFromAddresses(
   instance: VrrpInstancePlan,
   iface: string | undefined,
   links: readonly LinkAddresses[],
 ): VrrpState {
-  const link = links.find((l) => l.name === iface);
-  if (!link || !link.up) return 'FAULT';
-  const holdsAll = instance.virtualAddresses.every((vip) => link.addresses.includes(vip.toLowerCase()));
+  const up = (name: string | undefined) => links.some((l) => l.name === name && l.up);
+  // keepalived also tracks the VIPs' own interface (vrrp.c: TRACK_ADDR, weight 0).
+  const vipInterface = instance.virtualAddressOptions?.interface ?? iface;
+  if (!up(iface) || !up(vipInterface)) return 'FAULT';
+  if (instance.trackInterfaces?.some((t) => t.weight === 0 && !up(t.name))) return 'FAULT';
+  const vipLink = links.find((l) => l.name === vipInterface);
+  const holdsAll = instance.virtualAddresses.every((vip) => vipLink?.addresses.includes(vip.toLowerCase()));
   return holdsAll ? 'MASTER' : 'BACKUP';
 }
 
