@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases as fieldCases } from '../unit/validate/invalid-cases.js';
 import { urlCases } from '../unit/validate/invalid-url-cases.js';
+import { vrrpCases } from '../unit/validate/invalid-vrrp-cases.js';
 import { directors, rs, vs } from '../unit/validate/builders.js';
 import { startControlPlane, type ControlPlane } from './apiserver.js';
 import { eventually, runCli, type Running } from './support/processes.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const enabled = process.env.LVS_ENVTEST === '1';
-const cases = [...fieldCases, ...urlCases];
+const cases = [...fieldCases, ...urlCases, ...vrrpCases];
 
 describe.skipIf(!enabled)('the invalid-object table in a real kube-apiserver', () => {
   let cp: ControlPlane;

@@ -10,6 +10,7 @@ import { formatError, validateObjects } from '../../../src/core/api/validate/ind
 import { packageCrds, type SchemaNode } from '../../../src/core/api/validate/crds.js';
 import { schemaForAjv } from '../../../src/core/api/validate/schema.js';
 import { parseFieldPath } from '../../../src/core/api/validate/cel.js';
+import { INTERFACE_NAME } from '../../../src/core/api/vrrp.js';
 
 interface Located {
   path: string;
@@ -41,6 +42,14 @@ describe.each(crds.map((crd) => [crd.kind, crd] as const))('CRD %s', (_kind, crd
 
   it('says nothing of metadata but its type: kube-apiserver refuses a CRD that does (seen in test/envtest)', () => {
     expect(nodes.find((n) => n.path === '.metadata')?.node).toEqual({ type: 'object' });
+  });
+
+  it('checks every interface name with the one rule the code uses (INTERFACE_NAME, the kernel IFNAMSIZ)', () => {
+    const interfaceFields = nodes.filter(
+      ({ path, node }) => node.pattern !== undefined && /(\.interface|\.trackInterfaces\[\]\.name)$/.test(path),
+    );
+    expect(interfaceFields.every(({ node }) => node.pattern === INTERFACE_NAME.source)).toBe(true);
+    if (crd.kind === 'VirtualService') expect(interfaceFields.map((n) => n.path)).toHaveLength(3);
   });
 
   it('is structural: every value schema has a type', () => {

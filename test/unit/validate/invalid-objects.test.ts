@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { ManifestObject } from '../../../src/core/api/objects.js';
 import { cases as fieldCases } from './invalid-cases.js';
 import { urlCases } from './invalid-url-cases.js';
+import { vrrpCases } from './invalid-vrrp-cases.js';
 
-const cases = [...fieldCases, ...urlCases];
+const cases = [...fieldCases, ...urlCases, ...vrrpCases];
 import { packageCrds, type CelRule, type SchemaNode } from '../../../src/core/api/validate/crds.js';
 import { objectLabel } from '../../../src/core/api/validate/errors.js';
 import { check, directors, expectOneError, names, rs, vs } from './builders.js';
