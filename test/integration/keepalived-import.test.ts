@@ -7,7 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VirtualService } from '../../src/core/api/objects.js';
+import { toObjectSet, type VirtualService } from '../../src/core/api/objects.js';
+import { validateObjects } from '../../src/core/api/validate/index.js';
+import { plan } from '../../src/core/plan/plan.js';
+import { renderKeepalivedConf } from '../../src/core/keepalived/render.js';
 import { importTexts, template } from '../unit/keepalived-import/helpers.js';
 
 const netns = `lvs-kimport-${process.pid}`;
@@ -122,5 +125,75 @@ describe('what keepalived logs is what the importer says it does', () => {
     const text = template({ url: `digest ${first}\n digest d41d8cd98f00b204e9800998ecf8427e` });
     expect(keepalivedCheck(text).output).toContain("Digest 'd41d8cd98f00b204e9800998ecf8427e' is a duplicate");
     expect(vsOf(text).spec.healthCheck?.urls?.[0]?.digest).toBe(first);
+  });
+
+  describe('tracked interfaces, VIP options and sync groups', () => {
+    /** Two instances in a sync group, each VIP with a virtual_server; `vrrp1` goes into VI_1. */
+    const grouped = (vrrp1: string, vip1 = '10.0.0.1', group = '') =>
+      `vrrp_sync_group VG_1 {\n    group {\n        VI_1\n        VI_2\n    }\n    ${group}\n}\n` +
+      template({ vrrp: vrrp1 }).replace('        10.0.0.1\n', `        ${vip1}\n`) +
+      template()
+        .replace(/global_defs \{[^}]*\}\n/, '')
+        .replaceAll('10.0.0.1', '10.0.0.5')
+        .replace('VI_1', 'VI_2')
+        .replace('virtual_router_id 1', 'virtual_router_id 2');
+
+    it('keepalived reads them silently; imported, planned and rendered again, it reads that silently too', () => {
+      const text = grouped(
+        'track_interface {\n eth1 weight -20\n }',
+        '10.0.0.1/24 brd + dev eth1 scope link label eth1:vip',
+        'sync_group_tracking_weight',
+      );
+      expect(keepalivedCheck(text)).toEqual({ status: 0, output: '' });
+      const { objects } = importTexts({ 'a.conf': text });
+      expect(vsOf(text).spec.vrrp).toMatchObject({
+        syncGroup: 'vg-1',
+        trackInterfaces: [{ name: 'eth1', weight: -20 }],
+        vip: { interface: 'eth1', label: 'eth1:vip', scope: 'link', prefixLength: 24, broadcast: '+' },
+      });
+      const validated = validateObjects(objects);
+      expect(validated.errors).toEqual([]);
+      const nodes = plan(validated.valid).nodes;
+      const [name, spec] = [...nodes.entries()].find(([, s]) => s.vrrp)!;
+      const rendered = renderKeepalivedConf(spec, { nodeName: name });
+      expect(rendered).toContain('vrrp_sync_group default_vg-1 {');
+      expect(rendered).toContain('10.0.0.1/24 brd + dev eth1 scope link label eth1:vip');
+      expect(keepalivedCheck(rendered)).toEqual({ status: 0, output: '' });
+    });
+
+    it.each([
+      ['eth1 weight 254', 'weight for eth1 cannot be +/-254. Setting to +/-253', 'sets weight 254 to 253'],
+      ['eth0', 'Ignoring track_interface eth0 since own interface', "is the instance's own interface"],
+    ])('track_interface { %s }: keepalived logs it, the importer says it', (entry, logged, said) => {
+      const text = template({ vrrp: `track_interface {\n ${entry}\n }` });
+      expect(keepalivedCheck(text).output).toContain(logged);
+      expect(importTexts({ 'a.conf': text }).warnings.join('\n')).toContain(said);
+    });
+
+    it('a weight in a sync group without sync_group_tracking_weight: keepalived ignores it, the importer too', () => {
+      const text = grouped('track_interface {\n eth1 weight -20\n }');
+      expect(keepalivedCheck(text).output).toContain('ignoring eth1 tracked interface weight due to SYNC group');
+      expect(vsOf(text).spec.vrrp?.trackInterfaces).toEqual([{ name: 'eth1' }]);
+    });
+
+    it('a sync group of one instance, and a member that is none: keepalived logs them, the importer warns', () => {
+      const text = grouped('').replace('        VI_2\n', '        VI_9\n');
+      const { output } = keepalivedCheck(text);
+      expect(output).toContain('Virtual router VI_9 specified in sync group VG_1 doesn');
+      expect(output).toContain('Sync group VG_1 has only 1 virtual router(s)');
+      const warnings = importTexts({ 'a.conf': text }).warnings.join('\n');
+      expect(warnings).toContain('no vrrp_instance VI_9');
+      expect(warnings).toContain('vrrp_sync_group VG_1 has 1 instance(s)');
+    });
+
+    it.each([
+      ['2001:db8::1/64 label eth0:6', 'Cannot specify label for IPv6 addresses'],
+      ['10.0.0.1/31 brd +', 'too long for broadcast'],
+      ['10.0.0.1 dev eth0 label eth0:0123456789a', 'is longer than maximum length'],
+    ])('%s: keepalived logs it, the importer refuses it', (vip, logged) => {
+      const text = template().replace('        10.0.0.1\n', `        ${vip}\n`);
+      expect(keepalivedCheck(text).output).toContain(logged);
+      expect(() => importTexts({ 'a.conf': text })).toThrow();
+    });
   });
 });

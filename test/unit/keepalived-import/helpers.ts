@@ -65,9 +65,11 @@ export function expectGolden(path: string, actual: string): void {
 
 /** A small valid director config, with hooks to put statements into each block. */
 export function template(
-  parts: Partial<Record<'top' | 'global' | 'vrrp' | 'vs' | 'rs' | 'check' | 'url', string>> = {},
+  parts: Partial<Record<'top' | 'global' | 'vrrp' | 'sync' | 'vs' | 'rs' | 'check' | 'url', string>> = {},
 ): string {
-  return `global_defs {
+  const sync =
+    parts.sync === undefined ? '' : `vrrp_sync_group G {\n    group {\n        VI_1\n    }\n    ${parts.sync}\n}\n`;
+  return `${sync}global_defs {
     router_id T
     ${parts.global ?? ''}
 }

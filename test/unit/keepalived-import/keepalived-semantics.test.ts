@@ -127,7 +127,7 @@ describe('a VIP listed again on another device', () => {
   it('is still refused at its line: it would be a second address, not a repetition', () => {
     const text = template().replace('        10.0.0.1\n', '        10.0.0.1\n        10.0.0.1 dev eth9\n');
     expect(configError(() => importTexts({ 'a.conf': text })).message).toBe(
-      `a.conf:${lineOf(text, 'dev eth9')}: the VIP is on dev eth9, not on the instance's interface eth0: lvs-operator holds VIPs on the VRRP interface`,
+      `a.conf:${lineOf(text, 'dev eth9')}: VIP 10.0.0.1 is listed again with other options (first at a.conf:${lineOf(text, '        10.0.0.1')}): keepalived would hold a second address; lvs-operator holds a VIP once`,
     );
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IGNORED_KEYWORDS, REFUSED_KEYWORDS, SCRIPT_KEYWORDS } from '../../../src/core/keepalived/import/index.js';
 import { configError, importTexts, lineOf, template } from './helpers.js';
 
-type Slot = 'top' | 'global' | 'vrrp' | 'vs' | 'rs' | 'check' | 'url';
+type Slot = 'top' | 'global' | 'vrrp' | 'sync' | 'vs' | 'rs' | 'check' | 'url';
 
 /** Where each refused keyword lives in a keepalived.conf. */
 const REFUSED_IN: Record<Slot, string[]> = {
@@ -15,7 +15,6 @@ const REFUSED_IN: Record<Slot, string[]> = {
     'track_group',
     'static_track_group',
     'bfd_instance',
-    'vrrp_sync_group',
     'static_ipaddress',
     'static_routes',
     'static_rules',
@@ -24,7 +23,6 @@ const REFUSED_IN: Record<Slot, string[]> = {
   ],
   global: ['vrrp_strict', 'lvs_timeouts', 'net_namespace', 'net_namespace_ipvs'],
   vrrp: [
-    'track_interface',
     'track_script',
     'track_process',
     'track_bfd',
@@ -41,6 +39,8 @@ const REFUSED_IN: Record<Slot, string[]> = {
     'no_virtual_ipaddress',
     'down_timer_adverts',
   ],
+  // in a vrrp_instance track_interface is mapped; a sync group's own is refused
+  sync: ['track_interface'],
   vs: ['ops', 'persistence_engine', 'sorry_server_inhibit'],
   rs: ['MISC_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'BFD_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK'],
   check: ['bindto', 'bind_port', 'bind_if', 'fwmark', 'sni_name'],
@@ -51,6 +51,7 @@ const IGNORED_SLOT: Record<string, Slot> = {
   top: 'top',
   global_defs: 'global',
   vrrp_instance: 'vrrp',
+  vrrp_sync_group: 'sync',
   virtual_server: 'vs',
   real_server: 'rs',
   http_check: 'check',

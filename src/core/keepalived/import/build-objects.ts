@@ -83,7 +83,7 @@ export function buildObjects(
         `no vrrp_instance holds VIP ${first.vs.address} in ${missing.director.file}, but one does in ${withVrrp[0]!.director.file}`,
       );
     } else if (withVrrp.length > 0) {
-      const merged = mergeVrrp(withVrrp, knownAddresses, problems);
+      const merged = mergeVrrp(withVrrp, first.vs.address, knownAddresses, problems);
       vrrpInterface = merged.interface;
       if (vrrpInterface === undefined) checkNodeInterfaces(withVrrp, problems);
       if (merged.password !== undefined) {

@@ -7,6 +7,7 @@ export type BlockContext =
   | 'top'
   | 'global_defs'
   | 'vrrp_instance'
+  | 'vrrp_sync_group'
   | 'authentication'
   | 'virtual_server'
   | 'real_server'
@@ -18,7 +19,7 @@ const CHECK_TIMING = ['connect_timeout', 'retry', 'delay_before_retry', 'delay_l
 
 /** Keywords that become fields of the objects, per block. */
 export const MAPPED_KEYWORDS: Readonly<Record<BlockContext, readonly string[]>> = {
-  top: ['global_defs', 'vrrp_instance', 'virtual_server', 'virtual_server_group'],
+  top: ['global_defs', 'vrrp_sync_group', 'vrrp_instance', 'virtual_server', 'virtual_server_group'],
   global_defs: ['router_id', 'lvs_id', 'vrrp_version', 'vrrp_mcast_group4', 'vrrp_mcast_group6'],
   vrrp_instance: [
     'state',
@@ -35,7 +36,10 @@ export const MAPPED_KEYWORDS: Readonly<Record<BlockContext, readonly string[]>> 
     'unicast_src_ip',
     'mcast_src_ip',
     'unicast_peer',
+    'track_interface',
   ],
+  // global_tracking: deprecated in keepalived, and the same as sync_group_tracking_weight
+  vrrp_sync_group: ['group', 'sync_group_tracking_weight', 'global_tracking'],
   authentication: ['auth_type', 'auth_pass'],
   virtual_server: [
     'lb_algo',
@@ -213,6 +217,7 @@ export const IGNORED_KEYWORDS: Readonly<Record<BlockContext, readonly string[]>>
     'accept',
     'lvs_sync_daemon_interface',
   ],
+  vrrp_sync_group: [...NOTIFY_VRRP, 'smtp_alert'],
   authentication: [],
   virtual_server: [
     'ha_suspend',
@@ -247,7 +252,8 @@ export const SCRIPT_KEYWORDS: readonly string[] = [
   'lvs_notify_fifo_script',
 ];
 
-const TRACKING = 'lvs-operator has no VRRP tracking: the VIP moves on director failure and priority only';
+const TRACKING =
+  'lvs-operator tracks interfaces only (track_interface in a vrrp_instance): the VIP moves on director failure, priority and tracked interfaces';
 const HOST_NETWORK = 'it configures host networking beyond the VIP, which lvs-operator does not manage';
 const ONE_CHECK = 'lvs-operator checks real servers with TCP, HTTP or HTTPS only';
 
@@ -264,7 +270,6 @@ export const REFUSED_KEYWORDS: Readonly<Record<string, string>> = {
   track_group: TRACKING,
   static_track_group: TRACKING,
   bfd_instance: 'BFD is not supported',
-  vrrp_sync_group: 'sync groups are not supported: lvs-operator runs one VRRP instance per VIP',
   static_ipaddress: HOST_NETWORK,
   static_routes: HOST_NETWORK,
   static_rules: HOST_NETWORK,
@@ -276,7 +281,8 @@ export const REFUSED_KEYWORDS: Readonly<Record<string, string>> = {
   net_namespace: 'running in another network namespace is not supported',
   net_namespace_ipvs: 'running IPVS in another network namespace is not supported',
   // vrrp_instance
-  track_interface: TRACKING,
+  // in a vrrp_instance track_interface is mapped; here it is the sync group's own
+  track_interface: 'a sync group’s track_interface is not supported: put it in each of its vrrp_instances',
   track_script: TRACKING,
   track_process: TRACKING,
   track_bfd: TRACKING,

@@ -5,6 +5,8 @@ import type { VrrpSpec } from '../../api/objects.js';
 import type { Problems } from './errors.js';
 import type { DirectorConf } from './read-director.js';
 import type { VrrpInstanceConf } from './read-vrrp.js';
+import { stableJson } from '../../api/stable-json.js';
+import { dnsLabel } from './names.js';
 
 export interface VrrpView {
   director: DirectorConf;
@@ -20,6 +22,7 @@ export interface MergedVrrp {
 
 export function mergeVrrp(
   views: readonly VrrpView[],
+  vip: string,
   knownAddresses: ReadonlySet<string>,
   problems: Problems,
 ): MergedVrrp {
@@ -27,16 +30,16 @@ export function mergeVrrp(
   const agree = <T>(
     group: readonly VrrpView[],
     keyword: string,
-    get: (i: VrrpInstanceConf) => T,
+    get: (i: VrrpInstanceConf, view: VrrpView) => T,
     secret = false,
   ): T => {
-    const value = get(group[0]!.instance);
+    const value = get(group[0]!.instance, group[0]!);
     for (const other of group.slice(1)) {
-      if (get(other.instance) === value) continue;
+      if (get(other.instance, other) === value) continue;
       const [a, b] = [group[0]!, other];
       const values = secret
         ? 'differs'
-        : `is ${String(value)} in ${a.director.file} and ${String(get(b.instance))} in ${b.director.file}`;
+        : `is ${String(value)} in ${a.director.file} and ${String(get(b.instance, b))} in ${b.director.file}`;
       problems.error(
         b.instance.at,
         `vrrp_instance for VIP ${vipList(a.instance)} disagrees between ${where(a)} and ${where(b)}: ${keyword} ${values}`,
@@ -50,6 +53,11 @@ export function mergeVrrp(
   const advertInterval = agree(views, 'advert_int', (i) => i.advertInterval);
   const unicast = agree(views, 'unicast_peer (present)', (i) => i.unicastPeers.length > 0);
   const password = agree(views, 'auth_pass', (i) => i.password, true);
+  const tracked = agree(views, 'track_interface', (i) => stableJson(trackedInterfaces(i)));
+  const vipOptions = agree(views, `virtual_ipaddress options of ${vip}`, (i) =>
+    stableJson(i.vips.find((v) => v.address === vip)?.options ?? {}),
+  );
+  const syncGroup = agree(views, 'vrrp_sync_group', (i, view) => view.director.syncGroupOf.get(i));
 
   const ranked = [...views].sort(
     (a, b) => b.instance.priority - a.instance.priority || compare(a.director.node, b.director.node),
@@ -71,6 +79,9 @@ export function mergeVrrp(
     preemptDelay,
     unicast,
   };
+  if (tracked !== '[]') spec.trackInterfaces = JSON.parse(tracked) as VrrpSpec['trackInterfaces'];
+  if (vipOptions !== '{}') spec.vip = JSON.parse(vipOptions) as VrrpSpec['vip'];
+  if (syncGroup !== undefined) spec.syncGroup = syncGroupName(syncGroup, first.instance, problems);
   return { spec, interface: interfaces.size === 1 ? first.instance.interface : undefined, password };
 }
 
@@ -110,6 +121,21 @@ function checkUnicastPeers(views: readonly VrrpView[], knownAddresses: ReadonlyS
       }
     }
   }
+}
+
+/** As spec.vrrp.trackInterfaces holds them: sorted by name, a weight only when there is one. */
+function trackedInterfaces(instance: VrrpInstanceConf): { name: string; weight?: number }[] {
+  return [...instance.trackInterfaces]
+    .sort((a, b) => compare(a.name, b.name))
+    .map((t) => (t.weight === 0 ? { name: t.name } : { name: t.name, weight: t.weight }));
+}
+
+/** keepalived's group name as a DNS label (`VG_1` -> `vg-1`), the form spec.vrrp.syncGroup takes. */
+function syncGroupName(name: string, instance: VrrpInstanceConf, problems: Problems): string | undefined {
+  const label = dnsLabel(name);
+  if (!label)
+    problems.error(instance.at, `vrrp_sync_group ${JSON.stringify(name)} makes no name for spec.vrrp.syncGroup`);
+  return label || undefined;
 }
 
 function where(view: VrrpView): string {

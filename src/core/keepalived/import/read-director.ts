@@ -8,12 +8,15 @@ import { readVrrpInstance, type VrrpInstanceConf } from './read-vrrp.js';
 import { readVirtualServer, type VirtualServerConf } from './read-virtual-server.js';
 import { argsOf, blockOf, canonicalAddress, forEachMapped, isV6 } from './statements.js';
 import { readVirtualServerGroups, type VirtualServerGroups } from './read-vs-group.js';
+import { readSyncGroup, settleSyncGroups, type SyncGroupConf } from './read-sync-group.js';
 
 export interface DirectorConf {
   file: string;
   node: string;
   instances: VrrpInstanceConf[];
   virtualServers: VirtualServerConf[];
+  /** The vrrp_sync_group of each instance that is in one. */
+  syncGroupOf: Map<VrrpInstanceConf, string>;
 }
 
 /** Reads one director's config; `node` (the --node option) overrides the name from router_id or the file name. */
@@ -24,14 +27,25 @@ export function readDirector(parsed: ParsedConfig, node: string | undefined, pro
     node: node ?? directorName(parsed.file, globals.routerId, problems),
     instances: [],
     virtualServers: [],
+    syncGroupOf: new Map(),
   };
+  const syncGroups: SyncGroupConf[] = [];
   const instanceAt = new Map<string, SourceLocation>();
   const vipOwner = new Map<string, VrrpInstanceConf>();
   const serviceAt = new Map<string, SourceLocation>();
   const groups = readVirtualServerGroups(parsed.nodes, problems);
 
   forEachMapped('top', parsed.nodes, problems, (statement) => {
-    if (statement.keyword === 'vrrp_instance') {
+    if (statement.keyword === 'vrrp_sync_group') {
+      const group = readSyncGroup(statement, problems);
+      const first = syncGroups.find((g) => g.name === group?.name);
+      if (first)
+        problems.error(
+          statement,
+          `vrrp_sync_group ${first.name} is defined twice (first at ${first.at.file}:${first.at.line})`,
+        );
+      else if (group) syncGroups.push(group);
+    } else if (statement.keyword === 'vrrp_instance') {
       const instance = readVrrpInstance(statement, globals.vrrpVersion, problems);
       if (!instance) return;
       const first = instanceAt.get(instance.name);
@@ -60,6 +74,7 @@ export function readDirector(parsed: ParsedConfig, node: string | undefined, pro
       }
     }
   });
+  director.syncGroupOf = settleSyncGroups(syncGroups, director.instances, problems);
   return director;
 }
 

@@ -8,8 +8,16 @@ import {
   VRRP_PASSWORD_RULE,
 } from '../../api/vrrp.js';
 import type { Problems, SourceLocation } from './errors.js';
+import { stableJson } from '../../api/stable-json.js';
 import type { ConfigNode } from './parser.js';
 import { argsOf, blockOf, forEachMapped, once, readAddress, readInteger, readSeconds } from './statements.js';
+import {
+  checkVipLabel,
+  readTrackInterfaces,
+  readVipEntry,
+  type TrackedInterface,
+  type VipOptions,
+} from './read-vrrp-options.js';
 
 export interface VrrpInstanceConf {
   name: string;
@@ -26,7 +34,8 @@ export interface VrrpInstanceConf {
   /** unicast_src_ip or mcast_src_ip: the director's own address. */
   sourceAddress: string | undefined;
   password: string | undefined;
-  vips: { address: string; at: SourceLocation }[];
+  vips: { address: string; options: VipOptions; at: SourceLocation }[];
+  trackInterfaces: TrackedInterface[];
 }
 
 /** keepalived's defaults, which differ from lvs-operator's (version 3, 0.1 s adverts). */
@@ -36,7 +45,6 @@ export const KEEPALIVED_VRRP_DEFAULTS = { priority: 100, version: 2, advertInter
 interface VrrpDraft {
   conf: VrrpInstanceConf;
   auth: Authentication | undefined;
-  vipDevices: { device: string; at: SourceLocation }[];
 }
 
 /** A keyword's handler; `value` is its first argument ('' without one), its count not yet checked. */
@@ -91,13 +99,18 @@ const VRRP_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
   authentication: (child, _, draft, problems) => {
     draft.auth = readAuthentication(child, problems);
   },
-  virtual_ipaddress: (child, _, { conf, vipDevices }, problems) => {
+  virtual_ipaddress: (child, _, { conf }, problems) => {
     for (const entry of blockOf(child, problems) ?? []) {
       const vip = readVipEntry(entry, problems);
       if (!vip) continue;
-      // Every entry's device is checked, a repeated one's too: on another device it is another address.
-      if (vip.device !== undefined) vipDevices.push({ device: vip.device, at: entry });
       const first = conf.vips.find((v) => v.address === vip.address);
+      if (first && stableJson(first.options) !== stableJson(vip.options)) {
+        problems.error(
+          entry,
+          `VIP ${vip.address} is listed again with other options (first at ${first.at.file}:${first.at.line}): keepalived would hold a second address; lvs-operator holds a VIP once`,
+        );
+        continue;
+      }
       if (first) {
         problems.warn(
           entry,
@@ -105,7 +118,18 @@ const VRRP_KEYWORDS: Readonly<Record<string, KeywordHandler>> = {
         );
         continue;
       }
-      conf.vips.push({ address: vip.address, at: entry });
+      conf.vips.push({ address: vip.address, options: vip.options, at: entry });
+    }
+  },
+  track_interface: (child, _, { conf }, problems) => {
+    for (const tracked of readTrackInterfaces(blockOf(child, problems) ?? [], problems)) {
+      const first = conf.trackInterfaces.find((t) => t.name === tracked.name);
+      if (first)
+        problems.warn(
+          tracked.at,
+          `track_interface ${tracked.name} is listed again (first at ${first.at.file}:${first.at.line}): keepalived ignores it, and so does the import`,
+        );
+      else conf.trackInterfaces.push(tracked);
     }
   },
   unicast_peer: (child, _, { conf }, problems) => {
@@ -118,7 +142,7 @@ function readSourceAddress(child: ConfigNode, value: string, { conf }: VrrpDraft
 }
 
 /** Keywords that may come more than once: their entries add up. */
-const REPEATABLE = ['virtual_ipaddress', 'unicast_peer'];
+const REPEATABLE = ['virtual_ipaddress', 'unicast_peer', 'track_interface'];
 
 export function readVrrpInstance(
   node: ConfigNode,
@@ -143,9 +167,9 @@ export function readVrrpInstance(
       sourceAddress: undefined,
       password: undefined,
       vips: [],
+      trackInterfaces: [],
     },
     auth: undefined,
-    vipDevices: [],
   };
   const seen = new Map<string, SourceLocation>();
   forEachMapped('vrrp_instance', children, problems, (child) => {
@@ -159,8 +183,8 @@ export function readVrrpInstance(
   return draft.conf;
 }
 
-/** What an instance must have, and VIPs on the instance's own interface. */
-function checkInstance(node: ConfigNode, { conf, vipDevices }: VrrpDraft, problems: Problems): void {
+/** What an instance must have, its VIPs' labels, and its own interface among the tracked ones. */
+function checkInstance(node: ConfigNode, { conf }: VrrpDraft, problems: Problems): void {
   const { name } = conf;
   if (conf.virtualRouterID === undefined) problems.error(node, `vrrp_instance ${name} has no virtual_router_id`);
   if (conf.vips.length === 0) problems.error(node, `vrrp_instance ${name} has no virtual_ipaddress`);
@@ -170,12 +194,18 @@ function checkInstance(node: ConfigNode, { conf, vipDevices }: VrrpDraft, proble
       `vrrp_instance ${name} names no interface: lvs-operator uses the Node's ${INTERFACE_ANNOTATION} annotation or the interface of its InternalIP`,
     );
   }
-  for (const { device, at } of vipDevices) {
-    if (device !== conf.interface)
-      problems.error(
-        at,
-        `the VIP is on dev ${device}, not on the instance's interface ${conf.interface ?? '(none)'}: lvs-operator holds VIPs on the VRRP interface`,
-      );
+  for (const vip of conf.vips) {
+    if (!checkVipLabel(vip.at, vip.options, conf.interface, problems)) vip.options = {};
+    // dev naming the instance's own interface says nothing more than its absence.
+    if (vip.options.interface === conf.interface) delete vip.options.interface;
+  }
+  const own = conf.trackInterfaces.find((t) => t.name === conf.interface);
+  if (own) {
+    problems.warn(
+      own.at,
+      `track_interface ${own.name} is the instance's own interface: keepalived ignores it (it tracks that one anyway: down = FAULT), and so does the import`,
+    );
+    conf.trackInterfaces = conf.trackInterfaces.filter((t) => t !== own);
   }
 }
 
@@ -267,27 +297,6 @@ function settleAuthentication(conf: VrrpInstanceConf, auth: Authentication, prob
       `auth_pass is longer than ${VRRP_PASSWORD_MAX_LENGTH} characters: keepalived used only the first ${VRRP_PASSWORD_MAX_LENGTH}, and so will lvs-operator`,
     );
   return pass.value;
-}
-
-/** `<IPADDR>[/<MASK>] [dev X] [label Y] ...`: the address is kept, the device checked, the rest is ip(8) detail. */
-function readVipEntry(
-  entry: ConfigNode,
-  problems: Problems,
-): { address: string; device: string | undefined } | undefined {
-  if (entry.children !== undefined) {
-    problems.error(entry, 'a virtual_ipaddress entry takes no { } block');
-    return undefined;
-  }
-  const [addressText, prefix] = entry.keyword.split('/', 2);
-  const address = readAddress(entry, problems, 'virtual_ipaddress', addressText ?? '');
-  if (prefix !== undefined)
-    readInteger(entry, problems, 'the VIP prefix length', prefix, 0, address?.includes(':') ? 128 : 32);
-  if (entry.args.includes('use_vmac'))
-    problems.error(entry, 'use_vmac is not supported: VRRP virtual MAC interfaces are not supported');
-  const devIndex = entry.args.indexOf('dev');
-  const device = devIndex >= 0 ? entry.args[devIndex + 1] : undefined;
-  if (devIndex >= 0 && device === undefined) problems.error(entry, 'dev needs an interface name');
-  return address === undefined ? undefined : { address, device };
 }
 
 function readUnicastPeer(entry: ConfigNode, conf: VrrpInstanceConf, problems: Problems): void {

@@ -113,7 +113,7 @@ export function readInteger(
   min: number,
   max: number,
 ): number | undefined {
-  if (!/^\d{1,12}$/.test(text) || Number(text) < min || Number(text) > max) {
+  if (!/^-?\d{1,12}$/.test(text) || Number(text) < min || Number(text) > max) {
     problems.error(at, `${what} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
     return undefined;
   }
