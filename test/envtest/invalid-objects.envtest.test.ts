@@ -68,6 +68,32 @@ describe.skipIf(!enabled)('the invalid-object table in a real kube-apiserver', (
     }
   });
 
+  it('accepts valid tracked interfaces, VIP options and sync groups', () => {
+    for (const object of [
+      vs('track', {
+        address: '192.0.2.32',
+        directors: { interface: 'ens192' },
+        vrrp: { trackInterfaces: [{ name: 'eth1' }, { name: 'bond0.100', weight: -253 }], syncGroup: 'pair' },
+      }),
+      vs('dev', {
+        address: '192.0.2.33',
+        vrrp: {
+          vip: { interface: 'eth1', label: 'eth1:vip', scope: 'global', prefixLength: 24, broadcast: '+' },
+          syncGroup: 'pair',
+        },
+      }),
+      vs('label', {
+        address: '192.0.2.34',
+        directors: { interface: 'ens192' },
+        vrrp: { vip: { label: 'ens192:34', scope: '200', prefixLength: 30, broadcast: '192.0.2.35' } },
+      }),
+      vs('v6', { address: '2001:db8::35', vrrp: { vip: { interface: 'eth1', prefixLength: 64 } } }),
+    ]) {
+      const r = kubectl(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(object));
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
+
   it.each(cases.map((c) => [c.name, c] as const))('%s', (name, { object }) => {
     const r = kubectl(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(object));
     if (name in notForTheServer) expect(r.status, `accepted: ${notForTheServer[name]}`).toBe(0);
