@@ -11,7 +11,7 @@ import { plan } from '../../src/core/plan/plan.js';
 import { loadExample } from '../unit/plan/example.js';
 import { importTexts } from '../unit/keepalived-import/helpers.js';
 import { keepalivedEquivalent } from '../../bench/keepalived-conf.js';
-import { featuresSpec, instance } from '../unit/keepalived/vrrp-features-spec.js';
+import { featuresSpec, instance } from '../unit/keepalived/plans.js';
 
 // keepalived -t fails on an interface that does not exist, so the check runs in a network
 // namespace of its own that has the interfaces the configs name (a veth pair: ens192 and eth0).

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toObjectSet, type VirtualService } from '../../src/core/api/objects.js';
+import type { VirtualService } from '../../src/core/api/objects.js';
 import { validateObjects } from '../../src/core/api/validate/index.js';
 import { plan } from '../../src/core/plan/plan.js';
 import { renderKeepalivedConf } from '../../src/core/keepalived/render.js';

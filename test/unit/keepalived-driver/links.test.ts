@@ -110,8 +110,6 @@ describe('stateFromAddresses (an adopted keepalived)', () => {
     expect(stateFromAddresses(onEth1, 'eth0', links)).toBe('BACKUP');
   });
   it("FAULT when the VIP's own interface is down, which keepalived tracks too", () => {
-    expect(stateFromAddresses(instance({ virtualAddressOptions: { interface: 'eth2' } }), 'eth0', links)).toBe(
-      'FAULT',
-    );
+    expect(stateFromAddresses(instance({ virtualAddressOptions: { interface: 'eth2' } }), 'eth0', links)).toBe('FAULT');
   });
 });

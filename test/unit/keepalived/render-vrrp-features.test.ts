@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
 import { KeepalivedRenderError, renderKeepalivedConf } from '../../../src/core/keepalived/render.js';
-import { featuresSpec, instance } from './vrrp-features-spec.js';
+import { featuresSpec, instance } from './plans.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 

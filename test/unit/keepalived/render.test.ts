@@ -5,25 +5,10 @@ import { parseKeepalivedConfig } from '../../../src/core/keepalived/import/index
 import { KeepalivedRenderError, renderKeepalivedConf } from '../../../src/core/keepalived/render.js';
 import { plan } from '../../../src/core/plan/plan.js';
 import { loadExample } from '../plan/example.js';
+import { instance } from './plans.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 
-function instance(overrides: Partial<VrrpInstancePlan> = {}): VrrpInstancePlan {
-  return {
-    name: 'VI_7',
-    owners: ['default/v'],
-    virtualRouterID: 7,
-    version: 3,
-    interface: 'eth0',
-    virtualAddresses: ['192.0.2.100'],
-    priority: 100,
-    initialState: 'MASTER',
-    advertInterval: 0.1,
-    preempt: true,
-    preemptDelay: 0,
-    ...overrides,
-  };
-}
 const spec = (...instances: VrrpInstancePlan[]): LVSNodeSpec => ({ vrrp: { instances } });
 
 describe('keepalived.conf for the seed (examples/seed-dr)', () => {

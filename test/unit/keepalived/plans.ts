@@ -1,7 +1,9 @@
-// An LVSNode spec with every VRRP form of tracked interfaces, VIP options and sync groups: the
-// render test's golden file and the keepalived config test both use it.
+// Plans for the keepalived.conf renderer's tests, which the keepalived config test (integration)
+// shares: one instance with defaults to override, and a spec with every form of tracked
+// interfaces, VIP options and sync groups.
 import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
 
+/** One instance (VI_7, MASTER, VRRPv3 at 0.1 s on eth0, VIP 192.0.2.100) with `overrides`. */
 export function instance(overrides: Partial<VrrpInstancePlan> = {}): VrrpInstancePlan {
   return {
     name: 'VI_7',
