@@ -12,7 +12,7 @@
 # cgroup2 from the kubelet); --node-ip (else two 10 s resolver timeouts); --cert-dir (it does not
 # follow --root-dir); one cgroup per node with its controllers enabled, cgroupRoot and cgroupfs.
 KN_ARCHIVES=${KN_ARCHIVES:-$LVS_E2E_OUT}   # pause.oci.tar and image.oci.tar (e2e.sh)
-KN_BIN=$LVS_E2E_KUBE_DIR                 # kubelet, kube-proxy and the kubeconfigs (control-plane.ts)
+KN_BIN=$E2E_RUN/bin   # kubelet, kube-proxy, kubectl and helm, copied from the kube dir (control-plane.ts)
 KN_CNI_BIN=/usr/lib/cni
 
 kn_index() { # kn_index HOST -> 1.. (the node's pod subnet 10.244.N.0/24)
@@ -49,7 +49,11 @@ kube_nodes_prepare() { # once per VM: cgroup2 with every controller delegated, t
   mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
   local c
   for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; done
-  mkdir -p /var/lib/lvs-operator
+  mkdir -p /var/lib/lvs-operator /var/lib/kubelet
+  # The binaries from the VM's tmpfs: read over 9p, a kubectl call took 10-25 s under load.
+  mkdir -p "$KN_BIN"
+  cp "$LVS_E2E_KUBE_DIR"/{kubelet,kube-proxy,kubectl.bin,helm} "$KN_BIN/"
+  echo "$KN_BIN/kubectl.bin" > "$LVS_E2E_KUBE_DIR/kubectl"
   # The images, imported once: one containerd imports the archives into a template root, and each
   # node's root starts as a hard-linked copy of it (its databases copied). Four imports at once
   # took over five minutes under TCG (unpacking the same layers four times); the links cost nothing.
@@ -123,7 +127,11 @@ kube_nodes_up() { # every host that is a Node, at once (run-checks.sh, in the ru
   for h in $E2E_SERVERS; do kube_node_up "$h"; done
   # what the nodes cost the VM, every 30 s, for the README's figures
   mkdir -p "$LVS_E2E_OUT/logs/pods"
-  (while sleep 30; do echo "== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"; free -m | sed -n 2p
+  # and the pods' logs, copied to the out dir as the run goes (kubectl logs cannot reach a kubelet
+  # in the VM from the API server on the host)
+  (while sleep 15; do
+    for h in $E2E_SERVERS; do cp -rL "$E2E_RUN/nodes/$h/logs/." "$LVS_E2E_OUT/logs/pods/$h/pods" 2>/dev/null; done
+    echo "== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"; free -m | sed -n 2p
     top -bn1 -o %CPU | sed -n 8,22p; done) >> "$LVS_E2E_OUT/logs/pods/top.log" 2>&1 &
 }
 
@@ -131,7 +139,12 @@ kn_node_main() { # kn_node_main HOST DIR ADDRESS: runs as the node's init (kube_
   # The daemons' logs go straight to the out dir (logs/pods/HOST), to be read while the run goes.
   local h=$1 d=$2 ip=$3 i l=$LVS_E2E_OUT/logs/pods/$1
   mkdir -p "$l"
+  # The node's own /var/lib/lvs-operator (the agent's hostPath) and /var/lib/kubelet (the kubelet
+  # keeps fixed paths there whatever its --root-dir: the device plugins' socket, which a second
+  # kubelet on a shared /var/lib/kubelet fails to bind).
+  mkdir -p "$d/kubelet"
   mount --bind "$d/state" /var/lib/lvs-operator
+  mount --bind "$d/kubelet" /var/lib/kubelet
   mkdir -p "$d/containerd"
   cp -al "$E2E_RUN/nodes/.template/containerd/root" "$d/containerd/root"
   find "$d/containerd/root" -name '*.db' -exec sh -c 'cp "$1" "$1.copy" && mv "$1.copy" "$1"' db {} \;
@@ -139,10 +152,10 @@ kn_node_main() { # kn_node_main HOST DIR ADDRESS: runs as the node's init (kube_
   containerd --config "$d/containerd.toml" > "$l/containerd.log" 2>&1 &
   for i in $(seq 1 600); do ctr -a "$d/containerd.sock" version > /dev/null 2>&1 && break; sleep 0.2; done
   echo "$(date +%T.%N) containerd up; images: $(ctr -a "$d/containerd.sock" -n k8s.io images ls -q | grep -v '^sha256:' | tr '\n' ' ')"
-  "$KN_BIN/kubelet" --config "$d/kubelet.yaml" --kubeconfig "$KN_BIN/node-$h.kubeconfig" \
-    --root-dir "$d/kubelet" --cert-dir "$d/kubelet/pki" --hostname-override "$h" \
+  "$KN_BIN/kubelet" --config "$d/kubelet.yaml" --kubeconfig "$LVS_E2E_KUBE_DIR/node-$h.kubeconfig" \
+    --hostname-override "$h" \
     --node-ip "$ip" --v=1 > "$l/kubelet.log" 2>&1 &
-  "$KN_BIN/kube-proxy" --kubeconfig "$KN_BIN/kube-proxy.kubeconfig" --hostname-override "$h" \
+  "$KN_BIN/kube-proxy" --kubeconfig "$LVS_E2E_KUBE_DIR/kube-proxy.kubeconfig" --hostname-override "$h" \
     --cluster-cidr 10.244.0.0/16 --conntrack-max-per-core 0 --metrics-bind-address 127.0.0.1:10249 \
     > "$l/kube-proxy.log" 2>&1 &
   echo "$(date +%T.%N) kubelet and kube-proxy started"

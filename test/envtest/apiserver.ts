@@ -296,6 +296,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
             // the kube-root-ca.crt ConfigMap every pod's ServiceAccount volume projects
             `--root-ca-file=${join(dir, 'ca.crt')}`,
             `--service-account-private-key-file=${join(dir, 'sa.key')}`,
+            // each controller as its own ServiceAccount (the bootstrap roles system:controller:*),
+            // as kubeadm runs it: its own user may not create ReplicaSets, Pods or EndpointSlices
+            '--use-service-account-credentials=true',
           ],
           join(dir, 'kube-controller-manager.log'),
         ),

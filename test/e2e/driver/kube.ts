@@ -17,9 +17,10 @@ export function kubectl(args: string[], timeoutMs = 60_000): Promise<string> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- objects read back from kubectl are loose JSON
 export type Json = any;
 
+/** namespace '': a cluster-scoped object (an LVSNode). */
 export async function getObject(kind: string, name: string, namespace = 'default'): Promise<Json | undefined> {
   try {
-    return JSON.parse(await kubectl(['get', kind, name, '-n', namespace, '-o', 'json']));
+    return JSON.parse(await kubectl(['get', kind, name, ...(namespace ? ['-n', namespace] : []), '-o', 'json']));
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
 // checks of pods-names.ts. Run by test/e2e/e2e.sh with LVS_E2E_KUBELETS.
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { agentHosts, directors, e2eDir, ns, outDir, realServers, runDir } from './env.js';
+import { agentHosts, directors, e2eDir, manifestsRoot, ns, outDir, realServers, runDir } from './env.js';
 import { log, must, run, sleep, topo, waitFor } from './exec.js';
 import { Prober, type ProbeSummary } from './http.js';
 import { saveLogs, setLink, vipHolders, waitVip } from './cluster.js';
@@ -16,7 +16,7 @@ import { masterAndBackupTables, realServersCheck, roundRobinChecks, waitNoPersis
 import { statusCheck, vsStatus } from './checks/status.js';
 import { Check, Results } from './results.js';
 import { PODS_NAMES } from './pods-names.js';
-import { kubeDir, kubectl, type Json } from './kube.js';
+import { getObject, kubeDir, kubectl, type Json } from './kube.js';
 
 const results = new Results();
 const check = (id: string, body: (c: Check) => Promise<void>) => results.check(id, PODS_NAMES[id]!, body);
@@ -24,7 +24,7 @@ const DR: Expected = { forward: 'Route', flags: 'persistent 5', rsDevice: 'lo' }
 const NS = 'lvs-operator-system';
 const repo = dirname(dirname(e2eDir));
 const helm = (args: string[], timeoutMs = 300_000) =>
-  must([join(kubeDir, 'helm'), '--kubeconfig', join(kubeDir, 'admin.kubeconfig'), ...args], timeoutMs);
+  must([join(runDir, 'bin', 'helm'), '--kubeconfig', join(kubeDir, 'admin.kubeconfig'), ...args], timeoutMs);
 const image = process.env.LVS_E2E_IMAGE_TAG ?? 'localhost/lvs-operator:e2e';
 
 async function pods(selector: string): Promise<Json[]> {
@@ -71,8 +71,9 @@ async function nodesCheck(c: Check): Promise<void> {
   // as the README tells users
   await kubectl(['label', 'node', 'lvs01', 'lvs02', 'lvs-operator.io/director=true']);
   await kubectl(['label', 'node', 'nginx01', 'nginx02', 'lvs-operator.io/real-server=true']);
-  // kube-proxy: the "kubernetes" Service's ClusterIP reaches the API server from a node
-  const code = await run([
+  // kube-proxy: the "kubernetes" Service's ClusterIP reaches the API server from a node, once
+  // kube-proxy has written its rules (its first sync, under TCG, comes a while after it starts)
+  const livez = [
     'ip',
     'netns',
     'exec',
@@ -84,14 +85,31 @@ async function nodesCheck(c: Check): Promise<void> {
     '-w',
     '%{http_code}',
     '--max-time',
-    '10',
+    '5',
     'https://10.0.0.1/livez',
-  ]);
-  c.note(`from lvs01: curl https://10.0.0.1/livez (the kubernetes Service, through kube-proxy) -> ${code.stdout}`);
-  c.expect(
-    code.stdout === '200',
-    `the kubernetes Service answers through kube-proxy (got ${code.stdout || code.stderr})`,
+  ];
+  const answered = await waitFor(
+    'the kubernetes Service to answer from lvs01',
+    async () => ((await run(livez)).stdout === '200' ? true : undefined),
+    120_000,
+    2000,
+  ).catch(() => ({ ms: -1 }));
+  c.note(
+    `from lvs01: curl https://10.0.0.1/livez (the kubernetes Service, through kube-proxy) answered 200 ${answered.ms >= 0 ? `after ${answered.ms} ms` : 'never'}`,
   );
+  if (answered.ms < 0) {
+    const nat = await run(['ip', 'netns', 'exec', ns('lvs01'), 'iptables-save', '-t', 'nat']);
+    c.note(
+      `lvs01's nat table, the kubernetes Service's rules: ${
+        nat.stdout
+          .split('\n')
+          .filter((l) => l.includes('default/kubernetes'))
+          .join(' | ') || '(none)'
+      }`,
+    );
+    c.note(`lvs01's routes: ${(await run(['ip', '-n', ns('lvs01'), 'route'])).stdout.trim().replace(/\n/g, ' | ')}`);
+  }
+  c.expect(answered.ms >= 0, 'the kubernetes Service answers through kube-proxy');
 }
 
 async function installCheck(c: Check): Promise<void> {
@@ -148,13 +166,22 @@ async function installCheck(c: Check): Promise<void> {
 
 async function applyCheck(c: Check): Promise<void> {
   const start = Date.now();
-  const files = readdirSync(join(repo, 'examples/seed-dr')).filter((f) => f !== 'nodes.yaml');
-  await kubectl(['apply', ...files.flatMap((f) => ['-f', join(repo, 'examples/seed-dr', f)])]);
-  const { seen } = await waitConverged(DR, 180_000);
-  c.figure('applyToProgrammedS', (Date.now() - start) / 1000);
-  c.note(
-    `kubectl apply of ${files.join(', ')} to both directors programmed: ${((Date.now() - start) / 1000).toFixed(1)} s; ${seen}`,
-  );
+  // examples/seed-dr on the topology's addresses (test/e2e/manifests/seed-dr), without the Node
+  // objects the process-level runs need: here the kubelets registered the Nodes themselves
+  const dir = join(manifestsRoot, 'seed-dr');
+  const files = readdirSync(dir).filter((f) => f !== 'nodes.yaml');
+  await kubectl(['apply', ...files.flatMap((f) => ['-f', join(dir, f)])]);
+  try {
+    const { seen } = await waitConverged(DR, 180_000, false);
+    c.figure('applyToProgrammedS', (Date.now() - start) / 1000);
+    c.note(
+      `kubectl apply of ${files.join(', ')} to both directors programmed: ${((Date.now() - start) / 1000).toFixed(1)} s; ${seen}`,
+    );
+  } catch (e) {
+    for (const h of agentHosts)
+      c.note(`LVSNode ${h} status: ${JSON.stringify((await getObject('lvsnodes', h, ''))?.status)}`);
+    throw e;
+  }
   await masterAndBackupTables(c, DR);
 }
 
@@ -279,7 +306,7 @@ main()
     saveLogs('pods');
     saveNodeLogs();
     const state = await run([
-      join(kubeDir, 'kubectl.bin'),
+      join(runDir, 'bin', 'kubectl.bin'),
       '--kubeconfig',
       join(kubeDir, 'admin.kubeconfig'),
       'get',
