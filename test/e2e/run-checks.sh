@@ -24,9 +24,8 @@ cp -r "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/koffi" "$(dirname "$LVS_E2E_
 . "$here/topology.sh"
 echo "E2E: kernel $(uname -r), node $(node --version), $(ipvsadm --version 2>&1 | head -n 1), $(keepalived --version 2>&1 | head -n 1)"
 start=$(date +%s)
-if [ -n "${LVS_E2E_KUBELETS:-}" ]; then
-  . "$here/kube-node.sh"   # each Node's containerd imports the image itself
-elif [ -n "${LVS_E2E_IMAGE_TAG:-}" ]; then
+# (with LVS_E2E_KUBELETS, topology.sh brings kube-node.sh: the nodes' containerd imports the image)
+if [ -n "${LVS_E2E_IMAGE_TAG:-}" ] && [ -z "${LVS_E2E_KUBELETS:-}" ]; then
   image_load "$LVS_E2E_OUT/image.oci.tar" || { echo "E2E: podman could not load the image"; exit 125; }
   echo "E2E: image $LVS_E2E_IMAGE_TAG loaded in $(( $(date +%s) - start )) s: $("${E2E_PODMAN[@]}" run --rm --network none "$LVS_E2E_IMAGE_TAG" --version)"
   start=$(date +%s)

@@ -179,3 +179,6 @@ topo_down() {
   ip netns del "${E2E_NS}client" 2>/dev/null; ip netns del "${E2E_NS}sw" 2>/dev/null
   ip link del "${E2E_NS}gw0" 2>/dev/null; true
 }
+
+# The run with real kubelets: the nodes' functions (kube_node_down for the driver's checks too).
+[ -z "${LVS_E2E_KUBELETS:-}" ] || . "$(dirname "${BASH_SOURCE[0]}")/kube-node.sh"

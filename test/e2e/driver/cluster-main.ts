@@ -8,7 +8,8 @@ import { addressOf, agentHosts, directors, manifestsRoot, ns, outDir, realServer
 import { log, must, run, sleep, topo, waitFor } from './exec.js';
 import { getMany } from './http.js';
 import { startAgent, startAgents, saveLogs, waitVip } from './cluster.js';
-import { type Expected, webService, waitConverged } from './converge.js';
+import { type Expected, waitConverged, webService } from './converge.js';
+import { weightOn, weightReached } from './checks/weights.js';
 import { masterAndBackupCheck, realServersCheck, roundRobinChecks, waitNoPersistence } from './checks/dr.js';
 import { crashChecks, recover } from './checks/failover.js';
 import { Check, Results } from './results.js';
@@ -22,28 +23,6 @@ const check = (id: string, body: (c: Check) => Promise<void>) => results.check(i
 const DR: Expected = { forward: 'Route', flags: 'persistent 5', rsDevice: 'lo' };
 const DR_NO_PERSISTENCE: Expected = { ...DR, flags: '' };
 const apiHost = process.env.LVS_E2E_API_HOST ?? '10.0.2.2';
-
-/** The weight of a real server in a director's table (undefined when absent). */
-async function weightOn(director: (typeof directors)[number], rs: (typeof realServers)[number]) {
-  const s = await webService(director);
-  return s?.destinations.find((d) => d.address === `${addressOf[rs]}:80`)?.weight;
-}
-
-/** Waits until every director's table has the weight; returns the ms each took, from `since`. */
-async function weightReached(rs: (typeof realServers)[number], weight: number, since: number, timeoutMs: number) {
-  const at: Record<string, number> = {};
-  await waitFor(
-    `weight ${weight} for ${rs} on both directors`,
-    async () => {
-      for (const d of directors)
-        if (at[d] === undefined && (await weightOn(d, rs)) === weight) at[d] = Date.now() - since;
-      return directors.every((d) => at[d] !== undefined) ? true : undefined;
-    },
-    timeoutMs,
-    100,
-  );
-  return at;
-}
 
 async function applyCheck(c: Check): Promise<void> {
   startController();

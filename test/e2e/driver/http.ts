@@ -97,6 +97,8 @@ export interface ProbeSummary {
   gapFrom: number;
   servers: Record<string, number>;
   firstErrors: string[];
+  /** failed requests by error ("timeout 2000 ms", "read ECONNRESET", ...) */
+  errors: Record<string, number>;
 }
 
 export function summarize(answers: Answer[]): ProbeSummary {
@@ -121,6 +123,7 @@ export function summarize(answers: Answer[]): ProbeSummary {
     gapFrom,
     servers,
     firstErrors: failedAnswers.slice(0, 3).map((a) => `${new Date(a.start).toISOString().slice(11, 23)} ${a.error}`),
+    errors: failedAnswers.reduce<Record<string, number>>((n, a) => ({ ...n, [a.error!]: (n[a.error!] ?? 0) + 1 }), {}),
   };
 }
 

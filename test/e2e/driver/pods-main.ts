@@ -15,6 +15,7 @@ import { type Expected, waitConverged } from './converge.js';
 import { masterAndBackupTables, realServersCheck, roundRobinChecks, waitNoPersistence } from './checks/dr.js';
 import { statusCheck, vsStatus } from './checks/status.js';
 import { Check, Results } from './results.js';
+import { weightReached } from './checks/weights.js';
 import { PODS_NAMES } from './pods-names.js';
 import { getObject, kubeDir, kubectl, type Json } from './kube.js';
 
@@ -196,7 +197,7 @@ async function underLoad(c: Check, event: () => Promise<void>, settleMs: number)
   c.figure('failedRequests', p.failed);
   c.figure('longestGapS', p.longestGapMs / 1000);
   c.note(
-    `${p.failed}/${p.requests} requests failed (2 s timeout), longest gap ${p.longestGapMs} ms; by server ${JSON.stringify(p.servers)}; first errors: ${p.firstErrors.join('; ') || 'none'}`,
+    `${p.failed}/${p.requests} requests failed (2 s timeout) ${JSON.stringify(p.errors)}, longest gap ${p.longestGapMs} ms; by server ${JSON.stringify(p.servers)}; first errors: ${p.firstErrors.join('; ') || 'none'}`,
   );
   return p;
 }
@@ -205,10 +206,12 @@ async function deletePodCheck(c: Check): Promise<void> {
   const before = await agentPodOn('lvs01');
   c.note(`lvs01's agent pod: ${before?.metadata.name}`);
   const holders: string[] = [];
-  const watch = setInterval(() => void vipHolders().then((h) => holders.push(h.join(',') || '-')), 250);
+  // once a second: every poll spawns ip(8), and under TCG the VM is busy enough with four nodes
+  const watch = setInterval(() => void vipHolders().then((h) => holders.push(h.join(',') || '-')), 1000);
   let back = -1;
+  let probe: ProbeSummary | undefined;
   try {
-    await underLoad(
+    probe = await underLoad(
       c,
       async () => {
         const t0 = Date.now();
@@ -220,8 +223,8 @@ async function deletePodCheck(c: Check): Promise<void> {
               const p = await agentPodOn('lvs01');
               return p && p.metadata.uid !== before.metadata.uid && ready(p) ? p : undefined;
             },
-            180_000,
-            500,
+            300_000,
+            2000,
           )
         ).ms;
         c.figure('podBackS', (Date.now() - t0) / 1000);
@@ -232,11 +235,90 @@ async function deletePodCheck(c: Check): Promise<void> {
     clearInterval(watch);
   }
   c.expect(back >= 0, 'the DaemonSet brings the agent pod back on lvs01');
+  expectOnlyResets(c, probe);
   const moved = holders.filter((h, i) => i === 0 || h !== holders[i - 1]);
   c.note(`VIP holders over the deletion (changes only): ${moved.join(' -> ')}`);
   c.figure('vipHolderChanges', moved.length - 1);
   await waitVip('lvs01', 60_000).catch(() => undefined);
   c.expect((await vipHolders()).join() === 'lvs01', 'lvs01 holds the VIP once its agent is back');
+}
+
+/**
+ * A planned move (SIGTERM: keepalived sends priority 0) loses no request to a timeout; a reset
+ * is the IPVS sync daemon's gap (a connection opened in the last moments before the move is
+ * unknown to the new master: issue 13), counted, not yet a failure.
+ */
+function expectOnlyResets(c: Check, probe: ProbeSummary | undefined): void {
+  const others = Object.entries(probe?.errors ?? {}).filter(([e]) => !e.endsWith('ECONNRESET'));
+  c.expect(
+    probe !== undefined && others.length === 0,
+    `no request failed but by a reset (${JSON.stringify(Object.fromEntries(others))})`,
+  );
+}
+
+const imageOf = (p: Json) => p.spec.containers[0].image as string;
+
+async function upgradeCheck(c: Check): Promise<void> {
+  const next = `${image.slice(0, image.lastIndexOf(':'))}:e2e-next`;
+  const probe = await underLoad(
+    c,
+    async () => {
+      const t0 = Date.now();
+      await helm([
+        'upgrade',
+        'lvs-operator',
+        join(repo, 'deploy/helm/lvs-operator'),
+        '-n',
+        NS,
+        '--reuse-values',
+        '--set',
+        'image.tag=e2e-next',
+      ]);
+      await kubectl(['rollout', 'status', 'daemonset/lvs-operator-agent', '-n', NS, '--timeout=900s'], 960_000);
+      await kubectl(['rollout', 'status', 'deployment/lvs-operator-controller', '-n', NS, '--timeout=600s'], 660_000);
+      c.figure('rolloutS', (Date.now() - t0) / 1000);
+      c.note(`helm upgrade to ${next}: both rollouts done after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    },
+    5000,
+  );
+  const running = [...(await pods(agentSelector)), ...(await pods(controllerSelector))].filter(ready);
+  c.note(`pods: ${running.map((p) => `${podLine(p)} ${imageOf(p)}`).join(' ')}`);
+  c.expect(running.length === 6 && running.every((p) => imageOf(p) === next), `six pods Ready on ${next}`);
+  expectOnlyResets(c, probe);
+  await waitVip('lvs01', 60_000).catch(() => undefined);
+  c.expect((await vipHolders()).join() === 'lvs01', 'lvs01 holds the VIP after the rollout');
+}
+
+async function leaderKillCheck(c: Check): Promise<void> {
+  const lease = async () =>
+    (JSON.parse(await kubectl(['get', 'lease', 'lvs-operator-controller', '-n', NS, '-o', 'json'])) as Json).spec;
+  const holder: string = (await lease()).holderIdentity;
+  const leader = (await pods(controllerSelector)).find((p) => holder.startsWith(p.metadata.name));
+  c.note(`leader: ${holder} (pod ${leader?.metadata.name} on ${leader?.spec.nodeName})`);
+  const t0 = Date.now();
+  await kubectl(['delete', 'pod', '-n', NS, leader.metadata.name, '--grace-period=0', '--force']);
+  const taken = await waitFor(
+    'another replica to lead',
+    async () => {
+      const h: string | undefined = (await lease()).holderIdentity;
+      return h && !h.startsWith(leader.metadata.name) ? h : undefined;
+    },
+    180_000,
+    2000,
+  );
+  c.figure('newLeaderAfterS', taken.ms / 1000);
+  c.note(
+    `${taken.value} leads ${(taken.ms / 1000).toFixed(1)} s after the kill (the Lease's 15 s expiry: a killed leader releases nothing)`,
+  );
+  const since = Date.now();
+  await kubectl(['patch', 'realservers', 'nginx02', '--type=merge', '-p', '{"spec":{"weight":3}}']);
+  const at = await weightReached('nginx02', 3, since, 180_000);
+  c.figure('weightOnLvs01S', at.lvs01! / 1000);
+  c.note(
+    `weight 3 for nginx02 on lvs01 after ${(at.lvs01! / 1000).toFixed(1)} s, lvs02 after ${(at.lvs02! / 1000).toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(1)} s after the kill)`,
+  );
+  await kubectl(['patch', 'realservers', 'nginx02', '--type=merge', '-p', '{"spec":{"weight":1}}']);
+  await weightReached('nginx02', 1, Date.now(), 180_000);
 }
 
 async function nodeDeathCheck(c: Check): Promise<void> {
@@ -281,6 +363,9 @@ async function main(): Promise<void> {
   results.record('p6', PODS_NAMES.p6!, c6);
   await check('p7', statusCheck);
   await check('p8', deletePodCheck);
+  await check('p10', upgradeCheck);
+  await check('p11', leaderKillCheck);
+  // last: lvs01 does not come back
   await check('p9', nodeDeathCheck);
 }
 
