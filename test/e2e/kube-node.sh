@@ -8,9 +8,11 @@
 #   - a kubelet that registers the Node with the API server (its system:node: certificate), and
 #     kube-proxy in its default mode (the pods find the API server through the "kubernetes" Service);
 #   - a cgroup /HOST holding all of it: a node that dies is `cgroup.kill` of it plus its link down.
-# Pitfalls (../shared/lab-kubelet): nsenter --net, not ip netns exec (that remounts /sys and hides
-# cgroup2 from the kubelet); --node-ip (else two 10 s resolver timeouts); --cert-dir (it does not
-# follow --root-dir); one cgroup per node with its controllers enabled, cgroupRoot and cgroupfs.
+# Pitfalls (../shared/lab-kubelet, and this harness's own runs): nsenter --net, not ip netns exec
+# (that remounts /sys and hides cgroup2 from the kubelet); --node-ip (else two 10 s resolver
+# timeouts); one cgroup per node with its controllers enabled, cgroupRoot and cgroupfs; a
+# /var/lib/kubelet per node (fixed paths there: --root-dir does not move them); a default route
+# per node (a ClusterIP is routed before kube-proxy's DNAT).
 KN_ARCHIVES=${KN_ARCHIVES:-$LVS_E2E_OUT}   # pause.oci.tar and image.oci.tar (e2e.sh)
 KN_BIN=$E2E_RUN/bin   # kubelet, kube-proxy, kubectl and helm, copied from the kube dir (control-plane.ts)
 KN_CNI_BIN=/usr/lib/cni
@@ -127,7 +129,7 @@ kube_nodes_up() { # every host that is a Node, at once (run-checks.sh, in the ru
   local h
   kube_nodes_prepare
   for h in $E2E_SERVERS; do kube_node_up "$h"; done
-  # what the nodes cost the VM, every 30 s, for the README's figures
+  # what the nodes cost the VM, every 15 s, for the README's figures
   mkdir -p "$LVS_E2E_OUT/logs/pods"
   # and the pods' logs, copied to the out dir as the run goes (kubectl logs cannot reach a kubelet
   # in the VM from the API server on the host)

@@ -8,7 +8,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { agentHosts, directors, e2eDir, manifestsRoot, ns, outDir, realServers, runDir } from './env.js';
-import { log, must, run, sleep, topo, waitFor } from './exec.js';
+import { inNs, log, must, run, sleep, topo, waitFor } from './exec.js';
 import { Prober, type ProbeSummary } from './http.js';
 import { saveLogs, setLink, vipHolders, waitVip } from './cluster.js';
 import { type Expected, waitConverged } from './converge.js';
@@ -74,11 +74,7 @@ async function nodesCheck(c: Check): Promise<void> {
   await kubectl(['label', 'node', 'nginx01', 'nginx02', 'lvs-operator.io/real-server=true']);
   // kube-proxy: the "kubernetes" Service's ClusterIP reaches the API server from a node, once
   // kube-proxy has written its rules (its first sync, under TCG, comes a while after it starts)
-  const livez = [
-    'ip',
-    'netns',
-    'exec',
-    ns('lvs01'),
+  const livez = inNs('lvs01', [
     'curl',
     '-sk',
     '-o',
@@ -88,7 +84,7 @@ async function nodesCheck(c: Check): Promise<void> {
     '--max-time',
     '5',
     'https://10.0.0.1/livez',
-  ];
+  ]);
   const answered = await waitFor(
     'the kubernetes Service to answer from lvs01',
     async () => ((await run(livez)).stdout === '200' ? true : undefined),
@@ -99,7 +95,7 @@ async function nodesCheck(c: Check): Promise<void> {
     `from lvs01: curl https://10.0.0.1/livez (the kubernetes Service, through kube-proxy) answered 200 ${answered.ms >= 0 ? `after ${answered.ms} ms` : 'never'}`,
   );
   if (answered.ms < 0) {
-    const nat = await run(['ip', 'netns', 'exec', ns('lvs01'), 'iptables-save', '-t', 'nat']);
+    const nat = await run(inNs('lvs01', ['iptables-save', '-t', 'nat']));
     c.note(
       `lvs01's nat table, the kubernetes Service's rules: ${
         nat.stdout
