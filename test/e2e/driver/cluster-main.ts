@@ -10,7 +10,7 @@ import { getMany } from './http.js';
 import { startAgent, startAgents, saveLogs, waitVip } from './cluster.js';
 import { type Expected, waitConverged, webService } from './converge.js';
 import { weightOn, weightReached } from './checks/weights.js';
-import { masterAndBackupCheck, realServersCheck, roundRobinChecks, waitNoPersistence } from './checks/dr.js';
+import { masterAndBackupCheck, realServersCheck, removePersistenceChecks } from './checks/dr.js';
 import { crashChecks, recover } from './checks/failover.js';
 import { Check, Results } from './results.js';
 import { CLUSTER_NAMES } from './cluster-names.js';
@@ -218,18 +218,7 @@ async function main(): Promise<void> {
   if (!applied) log('k1 failed: the checks after it run on what there is');
   await check('k2', (c) => realServersCheck(c));
   const c4 = new Check();
-  await check('k3', async (c3) => {
-    await kubectl([
-      'patch',
-      'virtualservices',
-      'web',
-      '--type=json',
-      '-p',
-      '[{"op":"remove","path":"/spec/persistence"}]',
-    ]);
-    await waitNoPersistence(c3, DR_NO_PERSISTENCE);
-    await roundRobinChecks(c3, c4);
-  });
+  await check('k3', (c3) => removePersistenceChecks(c3, c4, DR_NO_PERSISTENCE));
   results.record('k4', CLUSTER_NAMES.k4!, c4);
   await check('k5', statusCheck);
   await check('k6', weightCheck);

@@ -12,7 +12,7 @@ import { inNs, log, must, run, sleep, topo, waitFor } from './exec.js';
 import { Prober, type ProbeSummary } from './http.js';
 import { saveLogs, setLink, vipHolders, waitVip } from './cluster.js';
 import { type Expected, waitConverged } from './converge.js';
-import { masterAndBackupTables, realServersCheck, roundRobinChecks, waitNoPersistence } from './checks/dr.js';
+import { masterAndBackupTables, realServersCheck, removePersistenceChecks } from './checks/dr.js';
 import { statusCheck, vsStatus } from './checks/status.js';
 import { Check, Results } from './results.js';
 import { weightReached } from './checks/weights.js';
@@ -344,18 +344,7 @@ async function main(): Promise<void> {
   await check('p3', applyCheck);
   await check('p4', (c) => realServersCheck(c));
   const c6 = new Check();
-  await check('p5', async (c5) => {
-    await kubectl([
-      'patch',
-      'virtualservices',
-      'web',
-      '--type=json',
-      '-p',
-      '[{"op":"remove","path":"/spec/persistence"}]',
-    ]);
-    await waitNoPersistence(c5, { ...DR, flags: '' });
-    await roundRobinChecks(c5, c6);
-  });
+  await check('p5', (c5) => removePersistenceChecks(c5, c6, { ...DR, flags: '' }));
   results.record('p6', PODS_NAMES.p6!, c6);
   await check('p7', statusCheck);
   await check('p8', deletePodCheck);

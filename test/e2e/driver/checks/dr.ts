@@ -7,6 +7,7 @@ import { connections, describe } from '../ipvs.js';
 import { macOf, status, statusLine, sysctl, vipHolders } from '../cluster.js';
 import { type Expected, matches, webService } from '../converge.js';
 import type { Check } from '../results.js';
+import { kubectl } from '../kube.js';
 
 const serverByAddress: Record<string, string> = { '192.0.2.11:80': 'nginx01', '192.0.2.12:80': 'nginx02' };
 
@@ -157,4 +158,18 @@ export async function waitNoPersistence(c: Check, e: Expected): Promise<void> {
   c.note(
     `the manifests' change (persistence removed) reached both directors' tables after ${(ms / 1000).toFixed(1)} s`,
   );
+}
+
+/** 3a + 4 through the API server: persistence removed with kubectl, then the round-robin checks. */
+export async function removePersistenceChecks(c3: Check, c4: Check, e: Expected): Promise<void> {
+  await kubectl([
+    'patch',
+    'virtualservices',
+    'web',
+    '--type=json',
+    '-p',
+    '[{"op":"remove","path":"/spec/persistence"}]',
+  ]);
+  await waitNoPersistence(c3, e);
+  await roundRobinChecks(c3, c4);
 }
