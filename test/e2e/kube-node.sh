@@ -67,8 +67,13 @@ kube_nodes_prepare() { # once per VM: cgroup2 with every controller delegated, t
   for i in "$KN_ARCHIVES/pause.oci.tar" "$KN_ARCHIVES/image.oci.tar"; do
     ctr -a "$t/containerd.sock" -n k8s.io images import "$i" > /dev/null || echo "E2E: import of $i failed"
   done
-  # the same image under a second tag: what a helm upgrade to a new image rolls out (p10)
+  # the same image under a second tag: what a helm upgrade to a new image rolls out (p10); and
+  # under the name deploy/manifests gives (the chart's default image, a registry not reachable
+  # here), for `kubectl apply -f deploy/manifests/` exactly as users run it (p12)
   ctr -a "$t/containerd.sock" -n k8s.io images tag "$LVS_E2E_IMAGE_TAG" "${LVS_E2E_IMAGE_TAG%:*}:e2e-next" > /dev/null
+  local published
+  published=$(sed -n 's/^ *image: *//p' "$LVS_E2E_DIR/../../deploy/manifests/lvs-operator.yaml" | head -n 1)
+  ctr -a "$t/containerd.sock" -n k8s.io images tag "$LVS_E2E_IMAGE_TAG" "$published" > /dev/null
   echo "E2E: images for the nodes: $(ctr -a "$t/containerd.sock" -n k8s.io images ls -q | grep -v '^sha256:' | tr '\n' ' ')"
   kill "$pid"; wait "$pid"
 }
