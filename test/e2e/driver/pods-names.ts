@@ -9,7 +9,7 @@ export const PODS_NAMES: Record<string, string> = {
   p6: "p6. the master's ipvsadm -Lnc shows the client's connections spread as the answers were",
   p7: 'p7. kubectl get virtualservices: Ready, the master named, 2/2 real servers ready, both directors programmed',
   p8: "p8. kubectl delete pod of the master's agent under a request loop: it hands the VIP to the backup (SIGTERM), the DaemonSet brings it back and it takes the VIP back; no request times out (a reset is the sync gap of issue 13), requests counted",
-  p10: 'p10. helm upgrade to a new image tag under a request loop: the DaemonSet and the Deployment roll, every pod runs the new image, no request times out, requests counted',
+  p10: 'p10. helm upgrade to a new image tag and agent.privileged=true under a request loop: the DaemonSet and the Deployment roll, every pod runs the new image, the agents privileged (a sysctl changed by hand is put back), no request times out, requests counted',
   p12: "p12. helm uninstall, then kubectl apply --server-side -f deploy/manifests/ (the chart rendered, its public image name): the pods come back and serve the seed's objects, which outlived the uninstall",
   p11: "p11. the leading controller's pod killed (no grace): the other replica leads, and a RealServer weight changed after it reaches both directors",
   p9: 'p9. the master Node dies (kubelet, runtime and pods killed, link down): the backup serves, the status names it master; requests counted',

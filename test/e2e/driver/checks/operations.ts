@@ -2,9 +2,9 @@
 // pod deleted, a rolling upgrade, the leading controller killed, a reinstall from deploy/manifests,
 // and the master Node dying. Requests are counted around each (pods.ts underLoad).
 import { join } from 'node:path';
-import { topo, waitFor } from '../exec.js';
+import { inNs, must, topo, waitFor } from '../exec.js';
 import { getMany, type ProbeSummary } from '../http.js';
-import { setLink, vipHolders, waitVip } from '../cluster.js';
+import { setLink, sysctl, vipHolders, waitVip } from '../cluster.js';
 import { waitConverged } from '../converge.js';
 import { statusCheck, vsStatus } from './status.js';
 import type { Check } from '../results.js';
@@ -84,6 +84,9 @@ export async function upgradeCheck(c: Check): Promise<void> {
         '--reuse-values',
         '--set',
         'image.tag=e2e-next',
+        // the chart's other mode rolls out too: a privileged agent writing its own /proc/sys
+        '--set',
+        'agent.privileged=true',
       ]);
       await kubectl(['rollout', 'status', 'daemonset/lvs-operator-agent', '-n', NS, '--timeout=900s'], 960_000);
       await kubectl(['rollout', 'status', 'deployment/lvs-operator-controller', '-n', NS, '--timeout=600s'], 660_000);
@@ -98,6 +101,25 @@ export async function upgradeCheck(c: Check): Promise<void> {
   expectOnlyResets(c, probe);
   await waitVip('lvs01', 60_000).catch(() => undefined);
   c.expect((await vipHolders()).join() === 'lvs01', 'lvs01 holds the VIP after the rollout');
+  const agents = running.filter((p) => p.metadata.labels['app.kubernetes.io/component'] === 'agent');
+  c.expect(
+    agents.length === 4 && agents.every((p) => p.spec.containers[0].securityContext?.privileged === true),
+    'the four agents run privileged',
+  );
+  // The privileged agent's sysctls go through the container's own /proc/sys (no hostPath): a value
+  // changed behind its back on nginx01 is put back by its next pass.
+  await must(inNs('nginx01', ['sysctl', '-qw', 'net.ipv4.conf.lo.arp_ignore=0']));
+  const fixed = await waitFor(
+    "nginx01's agent to put arp_ignore back",
+    async () =>
+      (await sysctl('nginx01', ['net.ipv4.conf.lo.arp_ignore']))['net.ipv4.conf.lo.arp_ignore'] === '1'
+        ? true
+        : undefined,
+    120_000,
+    1000,
+  ).catch(() => ({ ms: -1 }));
+  c.expect(fixed.ms >= 0, "the privileged agent puts nginx01's net.ipv4.conf.lo.arp_ignore back to 1");
+  c.note(`net.ipv4.conf.lo.arp_ignore set to 0 on nginx01 by hand: back to 1 after ${(fixed.ms / 1000).toFixed(1)} s`);
 }
 
 export async function leaderKillCheck(c: Check): Promise<void> {
