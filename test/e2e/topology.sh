@@ -124,7 +124,7 @@ agent_container() { # agent_container HOST ARGS... -> the image's agent as the c
   # and the host's network namespace, as a kubelet starts a hostNetwork pod.
   local h=$1 d=$E2E_RUN/agents/$1 manifests=${manifests:-}; shift
   local mounts=(-v "$d:$d" -v /proc/sys:/host/proc/sys)
-  # the modules tree of the kernel (in the VM, the initramfs's, bound in by its init)
+  # the kernel's modules tree, where there is one (in the VM only for the run with kubelets)
   [ ! -d /lib/modules ] || mounts+=(-v /lib/modules:/lib/modules:ro)
   if [ -n "${LVS_E2E_KUBE_DIR:-}" ]; then mounts+=(-v "$LVS_E2E_KUBE_DIR:$LVS_E2E_KUBE_DIR:ro")
   else mounts+=(-v "$manifests:$manifests:ro"); fi

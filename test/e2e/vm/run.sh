@@ -42,6 +42,8 @@ cache=${LVS_E2E_CACHE:-$HOME/.cache/lvs-operator/vm}
 # No network but the topology's own, unless the cluster path needs the host's API server: QEMU's
 # user network then maps 10.0.2.2 to the host's loopback.
 nic=none; [ "${LVS_E2E_NIC:-}" != user ] || nic=user,model=virtio-net-pci
+# modules loaded on demand (kube-proxy's netfilter) only for the run with real kubelets (init)
+modprobe_arg=""; [ -z "${LVS_E2E_KUBELETS:-}" ] || modprobe_arg=lvse2e.modprobe=1
 # -smp 2 with multi-threaded TCG: the machine has 2 cores; -cpu max for the kernel's x86-64 baseline.
 # A hung guest must not hang the caller: timeout kills QEMU (no exit-status file = failure).
 set +e
@@ -49,7 +51,7 @@ timeout -k 10 "${LVS_E2E_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
   -machine pc -accel tcg,thread=multi -cpu max -smp "${LVS_E2E_SMP:-2}" -m "${LVS_E2E_MEM:-3072}" \
   -nographic -nic "${nic}" -no-reboot \
   -kernel "$KERNEL" -initrd "$INITRD" \
-  -append "console=ttyS0 loglevel=3 panic=-1 mitigations=off tsc=reliable lvse2e.out=$out $bind_arg" \
+  -append "console=ttyS0 loglevel=3 panic=-1 mitigations=off tsc=reliable lvse2e.out=$out $bind_arg $modprobe_arg" \
   -virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap \
   -virtfs local,path="$out",mount_tag=out,security_model=none \
   < /dev/null > "$out/console.log" 2>&1
