@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   await check('p3', applyCheck);
   await check('p4', (c) => realServersCheck(c));
   const c6 = new Check();
-  await check('p5', (c5) => removePersistenceChecks(c5, c6, { ...DR, flags: '' }));
+  await check('p5', (c5) => removePersistenceChecks(c5, c6, { ...DR, flags: '' }, 180_000));
   results.record('p6', PODS_NAMES.p6!, c6);
   await check('p7', statusCheck);
   await check('p8', deletePodCheck);
