@@ -84,8 +84,9 @@ if [ ! -f "$vmlinuz" ] || [ ! -f "$initrd" ]; then
   for p in "${sorted[@]}"; do echo "$p" >> "$ird/modules.list"; done
   # On demand (modprobe, and the kernel's own request_module): netfilter, which kube-proxy's
   # iptables and nftables modes need on the real-cluster run, with their dependencies. A modules
-  # tree with its own modules.dep (depmod), about 8 MB; init points the kernel at busybox's
-  # modprobe and binds the tree into the root, where the agent's modprobe (kmod) finds it too.
+  # tree with its own modules.dep (depmod), about 8 MB; for that run only (lvse2e.modprobe=1),
+  # init points the kernel at busybox's modprobe and binds the tree into the root, where the
+  # agent's modprobe (kmod) finds it too.
   for f in $(cd "$md" && find kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/net/bridge -name '*.ko*'); do visit "$f"; done
   for p in "${order[@]}"; do mkdir -p "$ird/lib/modules/$kver/$(dirname "$p")"; cp "$md/$p" "$ird/lib/modules/$kver/$p"; done
   cp "$md"/modules.order "$md"/modules.builtin* "$ird/lib/modules/$kver/" 2>/dev/null || true
