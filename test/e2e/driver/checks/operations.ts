@@ -16,7 +16,7 @@ import {
   agentPodOn,
   agentSelector,
   controllerSelector,
-  expectOnlyResets,
+  expectServingAfter,
   helm,
   image,
   imageOf,
@@ -61,7 +61,7 @@ export async function deletePodCheck(c: Check): Promise<void> {
     clearInterval(watch);
   }
   c.expect(back >= 0, 'the DaemonSet brings the agent pod back on lvs01');
-  expectOnlyResets(c, probe);
+  await expectServingAfter(c, probe);
   const moved = holders.filter((h, i) => i === 0 || h !== holders[i - 1]);
   c.note(`VIP holders over the deletion (changes only): ${moved.join(' -> ')}`);
   c.figure('vipHolderChanges', moved.length - 1);
@@ -98,7 +98,7 @@ export async function upgradeCheck(c: Check): Promise<void> {
   const running = [...(await pods(agentSelector)), ...(await pods(controllerSelector))].filter(ready);
   c.note(`pods: ${running.map((p) => `${podLine(p)} ${imageOf(p)}`).join(' ')}`);
   c.expect(running.length === 6 && running.every((p) => imageOf(p) === next), `six pods Ready on ${next}`);
-  expectOnlyResets(c, probe);
+  await expectServingAfter(c, probe);
   await waitVip('lvs01', 60_000).catch(() => undefined);
   c.expect((await vipHolders()).join() === 'lvs01', 'lvs01 holds the VIP after the rollout');
   const agents = running.filter((p) => p.metadata.labels['app.kubernetes.io/component'] === 'agent');
