@@ -16,7 +16,7 @@ import { Check, Results } from './results.js';
 import { CLUSTER_NAMES } from './cluster-names.js';
 import { scrape, valueOf } from './metrics.js';
 import { controllerLog, getObject, kubectl, startController } from './kube.js';
-import { statusCheck, vsStatus } from './checks/status.js';
+import { expectStatusMaster, statusCheck, vsStatus } from './checks/status.js';
 
 const results = new Results();
 const check = (id: string, body: (c: Check) => Promise<void>) => results.check(id, CLUSTER_NAMES[id]!, body);
@@ -67,13 +67,7 @@ async function crashCheck(c: Check): Promise<void> {
   const sync = new Check();
   await crashChecks(c, sync);
   c.notes.push(...sync.notes.map((n) => `(connection sync) ${n}`));
-  const { ms } = await waitFor(
-    'the status to name lvs02 master',
-    async () => ((await vsStatus())?.master === 'lvs02' ? true : undefined),
-    60_000,
-    500,
-  ).catch(() => ({ ms: -1 }));
-  c.expect(ms >= 0, "the VirtualService's status names lvs02 master");
+  const ms = await expectStatusMaster(c, 'lvs02', 60_000, 500);
   c.note(`status.master = lvs02 ${(ms / 1000).toFixed(1)} s after the VIP moved`);
   const events = await kubectl(['get', 'events', '-n', 'default', '--field-selector', 'reason=VIPMoved', '-o', 'name']);
   c.expect(events.trim() !== '', 'a VIPMoved Event is recorded');

@@ -6,7 +6,7 @@ import { inNs, must, topo, waitFor } from '../exec.js';
 import { getMany, type ProbeSummary } from '../http.js';
 import { setLink, sysctl, vipHolders, waitVip } from '../cluster.js';
 import { waitConverged } from '../converge.js';
-import { statusCheck, vsStatus } from './status.js';
+import { expectStatusMaster, statusCheck } from './status.js';
 import type { Check } from '../results.js';
 import { weightReached } from './weights.js';
 import { getObject, kubectl, type Json } from '../kube.js';
@@ -197,11 +197,5 @@ export async function nodeDeathCheck(c: Check): Promise<void> {
     },
     3000,
   );
-  const { ms } = await waitFor(
-    'the status to name lvs02 master',
-    async () => ((await vsStatus())?.master === 'lvs02' ? true : undefined),
-    120_000,
-    1000,
-  ).catch(() => ({ ms: -1 }));
-  c.expect(ms >= 0, "the VirtualService's status names lvs02 master");
+  await expectStatusMaster(c, 'lvs02', 120_000, 1000);
 }

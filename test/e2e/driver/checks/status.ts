@@ -32,3 +32,20 @@ export async function statusCheck(c: Check): Promise<void> {
     c.expect(s?.healthyDirectors === '2/2', `${rs} healthy on both directors`);
   }
 }
+
+/** Waits for the status to name host master; expects it; the ms it took (-1 when it never did). */
+export async function expectStatusMaster(
+  c: Check,
+  host: string,
+  timeoutMs: number,
+  intervalMs: number,
+): Promise<number> {
+  const { ms } = await waitFor(
+    `the status to name ${host} master`,
+    async () => ((await vsStatus())?.master === host ? true : undefined),
+    timeoutMs,
+    intervalMs,
+  ).catch(() => ({ ms: -1 }));
+  c.expect(ms >= 0, `the VirtualService's status names ${host} master`);
+  return ms;
+}
