@@ -32,6 +32,8 @@ COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /src/dist/lvs-operator.mjs /opt/lvs-operator/lvs-operator.mjs
 COPY --from=build /src/node_modules/koffi /opt/lvs-operator/node_modules/koffi
 COPY --from=build /src/node_modules/@koromix /opt/lvs-operator/node_modules/@koromix
+# The keepalived container of the agent's pod runs this (the chart's agent.keepalivedContainer).
+COPY src/node/dataplane/keepalived/container.sh /opt/lvs-operator/keepalived-container.sh
 USER 65532:65532
 EXPOSE 8080 9641
 # /healthz on the metrics port: the controller's (8080) by default, METRICS_PORT=9641 for the agent. (Kubernetes

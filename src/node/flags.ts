@@ -3,6 +3,7 @@
 // its plan source (--manifests DIR, --kubeconfig FILE).
 import { parseArgs } from 'node:util';
 import { AGENT_METRICS_ADDRESS, parseMetricsAddress, type ListenAddress } from '../io/metrics-address.js';
+import type { KeepalivedStarter } from './dataplane/keepalived/supervisor.js';
 import { noArguments, periodSeconds, required, UsageError, wholeSeconds } from '../io/flags.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/lvs-operator';
@@ -17,6 +18,7 @@ const FLAGS = {
   'drain-timeout-seconds': { type: 'string', default: '300' },
   'metrics-address': { type: 'string', default: AGENT_METRICS_ADDRESS },
   ipvs: { type: 'string', default: 'netlink' },
+  keepalived: { type: 'string', default: 'agent' },
 } as const;
 
 /** How the agent reaches IPVS: generic netlink (ipvs/netlink.ts), or the ipvsadm tool (ipvs/ipvsadm.ts) kept as a fallback. */
@@ -35,6 +37,8 @@ export interface NodeAgentOptions {
   /** Where /metrics is served; undefined: off. */
   metricsAddress?: ListenAddress;
   ipvs: IpvsBackend;
+  /** Who starts keepalived: the agent (daemonized) or the pod's keepalived container. */
+  keepalived: KeepalivedStarter;
 }
 
 /** A plan source's own flag; `required` names its value in the refusal when it is missing. */
@@ -69,9 +73,15 @@ export function parseNodeAgentArgs<F extends string>(
     drainTimeoutSeconds: wholeSeconds(values['drain-timeout-seconds'], '--drain-timeout-seconds'),
     metricsAddress: parseMetricsAddress(values['metrics-address']!),
     ipvs: ipvsBackend(values.ipvs!),
+    keepalived: keepalivedStarter(values.keepalived!),
   };
   const source = Object.fromEntries(sourceFlags.map((f) => [f.flag, values[f.flag]])) as Partial<Record<F, string>>;
   return { options, source };
+}
+
+function keepalivedStarter(value: string): KeepalivedStarter {
+  if (value === 'agent' || value === 'container') return value;
+  throw new UsageError(`--keepalived must be agent or container (got ${value})`);
 }
 
 function ipvsBackend(value: string): IpvsBackend {

@@ -6,6 +6,10 @@
 // rescheduled) neither stops VRRP nor moves a VIP. A new supervisor finds the running keepalived
 // through the pid file in stateDir and ADOPTS it: no restart, and no reload while the config is
 // the one keepalived loaded. Only stop({ release: true }) or a spec without VRRP instances stops it.
+// In a pod, a daemon the agent forked still dies with the agent's container, so there the pod's
+// own keepalived container starts it (startedBy 'container', container.sh) and the agent only asks
+// for it, signals it and adopts it, through the state directory both mount and the pod's shared
+// process namespace: the kubelet restarting a crashed agent container leaves VRRP alone.
 //
 // Reloads: keepalived.conf is written (temp file + rename) only when its text changes, and only
 // after `keepalived --config-test` accepted it, so a SIGHUP never loads a config keepalived
@@ -52,7 +56,51 @@ export interface KeepalivedSupervisorOptions {
   onStateChange?: (instance: string, current: InstanceState, previous: InstanceState | undefined) => void;
   /** How long stop waits for keepalived to exit after SIGTERM before SIGKILL (default 10 s). */
   stopTimeoutMs?: number;
+  /** Default 'agent'. */
+  startedBy?: KeepalivedStarter;
+  /** With startedBy 'container': how long a start waits for the container's keepalived (default 20 s). */
+  containerStartTimeoutMs?: number;
 }
+
+/** Where keepalived's files are in a state directory: the agent's and the keepalived container's view alike. */
+export interface KeepalivedPaths {
+  config: string;
+  loaded: string;
+  pid: string;
+  vrrpPid: string;
+  fifo: string;
+  /** Present while the agent wants keepalived running: the keepalived container starts it then (container.sh). */
+  want: string;
+}
+
+export function keepalivedPaths(stateDir: string): KeepalivedPaths {
+  const dir = resolve(stateDir);
+  return {
+    config: join(dir, 'keepalived.conf'),
+    loaded: join(dir, 'keepalived.loaded'),
+    pid: join(dir, 'keepalived.pid'),
+    vrrpPid: join(dir, 'keepalived-vrrp.pid'),
+    fifo: join(dir, 'notify.fifo'),
+    want: join(dir, 'keepalived.want'),
+  };
+}
+
+/**
+ * keepalived's arguments, whoever starts it: VRRP only, our config and pid files (the pid file and
+ * the --use-file path are how an agent recognizes the keepalived it may adopt: process.ts).
+ * container.sh starts it with the same ones.
+ */
+export function keepalivedArgs(paths: KeepalivedPaths): string[] {
+  return ['--vrrp', '--log-detail', '--use-file', paths.config, '--pid', paths.pid, '--vrrp_pid', paths.vrrpPid];
+}
+
+/**
+ * Who starts keepalived: the agent itself (daemonized, so it outlives the agent's process), or
+ * the keepalived container of the agent's pod (container.sh), so that it
+ * also outlives the agent's container: an agent that crashes and is restarted by the kubelet
+ * finds it running and adopts it.
+ */
+export type KeepalivedStarter = 'agent' | 'container';
 
 export type EnsureAction = 'none' | 'started' | 'reloaded' | 'adopted' | 'stopped';
 
@@ -62,7 +110,7 @@ export interface EnsureResult {
 }
 
 export class KeepalivedSupervisor {
-  readonly paths: { config: string; loaded: string; pid: string; vrrpPid: string; fifo: string };
+  readonly paths: KeepalivedPaths;
   private readonly run: RunCommand;
   private readonly keepalivedPath: string;
   private readonly fifo: NotifyFifoReader;
@@ -72,14 +120,7 @@ export class KeepalivedSupervisor {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: KeepalivedSupervisorOptions) {
-    const dir = resolve(options.stateDir);
-    this.paths = {
-      config: join(dir, 'keepalived.conf'),
-      loaded: join(dir, 'keepalived.loaded'),
-      pid: join(dir, 'keepalived.pid'),
-      vrrpPid: join(dir, 'keepalived-vrrp.pid'),
-      fifo: join(dir, 'notify.fifo'),
-    };
+    this.paths = keepalivedPaths(options.stateDir);
     this.run = options.run ?? runCommand;
     this.keepalivedPath = options.keepalivedPath ?? 'keepalived';
     this.fifo = new NotifyFifoReader(this.paths.fifo, {
@@ -188,30 +229,34 @@ export class KeepalivedSupervisor {
     // keepalived checks its pid files for a running daemon, and after a crash the pid in them
     // may belong to any process by now.
     await Promise.all([rm(this.paths.pid, { force: true }), rm(this.paths.vrrpPid, { force: true })]);
-    // No --log-console: the daemon would keep our stdout pipe open and the run would never end.
-    // keepalived logs to syslog; the FIFO is what the agent reads.
-    const argv = [
-      this.keepalivedPath,
-      '--vrrp',
-      '--log-detail',
-      '--use-file',
-      this.paths.config,
-      '--pid',
-      this.paths.pid,
-      '--vrrp_pid',
-      this.paths.vrrpPid,
-    ];
-    const out = await this.run(this.inNetns(argv), { timeoutMs: 10_000 });
-    if (out.code !== 0) throw new Error(`keepalived: exit ${out.code}: ${(out.stderr || out.stdout).trim()}`);
+    if (this.options.startedBy === 'container') {
+      // The keepalived container polls for this file and starts keepalived (container.sh).
+      await writeFile(this.paths.want, `${new Date().toISOString()}\n`);
+    } else {
+      // No --log-console: the daemon would keep our stdout pipe open and the run would never end.
+      // keepalived logs to syslog; the FIFO is what the agent reads.
+      const argv = [this.keepalivedPath, ...keepalivedArgs(this.paths)];
+      const out = await this.run(this.inNetns(argv), { timeoutMs: 10_000 });
+      if (out.code !== 0) throw new Error(`keepalived: exit ${out.code}: ${(out.stderr || out.stdout).trim()}`);
+    }
     // The daemon writes its pid file after the fork, i.e. after the command above returned.
     let pid: number | undefined;
-    const up = await waitFor(async () => (pid = await this.runningPid()) !== undefined, 5_000, 20);
-    if (!up) throw new Error(`keepalived started but no live keepalived is in ${this.paths.pid}`);
+    const container = this.options.startedBy === 'container';
+    const timeoutMs = container ? (this.options.containerStartTimeoutMs ?? 20_000) : 5_000;
+    const up = await waitFor(async () => (pid = await this.runningPid()) !== undefined, timeoutMs, 20);
+    if (!up)
+      throw new Error(
+        container
+          ? `no keepalived started by the keepalived container within ${timeoutMs / 1000} s (${this.paths.want} is there; is the pod's keepalived container running?)`
+          : `keepalived started but no live keepalived is in ${this.paths.pid}`,
+      );
     this.pid = pid;
   }
 
   /** SIGTERM, wait for the exit (SIGKILL after stopTimeoutMs). False when nothing ran. */
   private async stopKeepalived(): Promise<boolean> {
+    // First: a keepalived container must not start it again.
+    await rm(this.paths.want, { force: true });
     const pid = await this.runningPid();
     if (pid === undefined) {
       this.setAll('STOP');
