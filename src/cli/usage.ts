@@ -25,10 +25,14 @@ Commands:
       $POD_NAMESPACE, else lvs-operator-system). A watch quiet for longer than
       --watch-quiet-seconds is taken for dead and its resource listed again. Metrics (reconciles,
       leadership, writes) on http://ADDRESS/metrics, /healthz.
-  agent [--kubeconfig FILE] [NODE AGENT FLAGS]
+  agent [--kubeconfig FILE] [--node-labels KEY,...] [NODE AGENT FLAGS]
       Run the node agent in the cluster: apply the node's LVSNode as local does, and write its
       status (also to --status-file and stdout when given). The last plan is kept in the state dir
       and stays applied while the API server is unreachable. Signals and metrics as for local.
+      With --node-labels (the labels that place the agent, as the chart's DaemonSet does), a
+      SIGTERM on a node that carries none of them with the value "true" any more is for good: the
+      agent waits up to 15 s for the controller's emptied plan, applies it (VIP handed over, its
+      IPVS services, addresses and sysctls gone), then exits.
   import-keepalived FILE... [--node NAME] [--namespace NS]
       Turn keepalived.conf files (one per director) into Nodes, Secrets, VirtualServices and RealServers.
   --version
@@ -43,6 +47,8 @@ Node agent flags, the same for local and agent:
   --drain-timeout-seconds N            default: 300
   --metrics-address HOST:PORT|off      default: 0.0.0.0:9641
   --ipvs netlink|ipvsadm               default: netlink (generic netlink; ipvsadm: the tool, as before)
+  --keepalived agent|container         default: agent (it starts keepalived daemonized); container:
+                                       the pod's keepalived container does (the chart's default)
 
 Exit status: 0 success, 1 invalid input (messages on stderr), 2 usage error.
 `;

@@ -12,15 +12,19 @@ import { runNodeAgent } from './compose.js';
 import { parseNodeAgentArgs, type NodeAgentOptions } from './flags.js';
 import { ClusterPlanSource } from './sources/lvsnode.js';
 import { StatusWriter } from './sources/lvsnode-status.js';
+import { leavingNode, parseNodeLabels } from './sources/node-membership.js';
 import { writeStatusFile } from './status-file.js';
 
 export interface ClusterAgentOptions extends NodeAgentOptions {
   kubeconfig?: string;
+  /** The labels that place the agent on its node (the DaemonSet's affinity): a node with none left means a SIGTERM is for good. */
+  nodeLabels?: string[];
 }
 
 export function parseAgentArgs(argv: string[]): ClusterAgentOptions {
-  const { options, source } = parseNodeAgentArgs('agent', argv, [{ flag: 'kubeconfig' }]);
-  return { ...options, kubeconfig: source.kubeconfig };
+  const { options, source } = parseNodeAgentArgs('agent', argv, [{ flag: 'kubeconfig' }, { flag: 'node-labels' }]);
+  const nodeLabels = source['node-labels'] === undefined ? undefined : parseNodeLabels(source['node-labels']);
+  return { ...options, kubeconfig: source.kubeconfig, nodeLabels };
 }
 
 export function runClusterAgent(options: ClusterAgentOptions): Promise<number> {
@@ -45,6 +49,9 @@ export function runClusterAgent(options: ClusterAgentOptions): Promise<number> {
         return () => informer.stop();
       },
       origin: { server: client.server.origin },
+      leaving: options.nodeLabels && (() => leavingNode(client, options.node, options.nodeLabels!, log)),
+      // The report of the pass that cleared the node lets the controller delete its LVSNode.
+      settled: () => status.settled(5_000),
       stop: () => status.stop(),
     };
   });

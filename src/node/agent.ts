@@ -56,6 +56,19 @@ export interface AgentOptions {
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 300_000;
 
+/** Pure: a plan that asks nothing of the node (an LVSNode that is gone reads as {}). */
+export function isEmptyPlan(spec: LVSNodeSpec | undefined): boolean {
+  if (!spec) return false;
+  return (
+    !spec.ipvs?.services?.length &&
+    !spec.vrrp?.instances?.length &&
+    !spec.addresses?.length &&
+    !spec.tunnels?.length &&
+    !spec.sysctls?.length &&
+    spec.connectionSync === undefined
+  );
+}
+
 /** What was applied last of one kind, and which of it is retiring since when. In memory: a new
  * agent has nothing retiring (it removes at once what its first plan lacks and it owns). */
 interface RetiringSet<T> {
@@ -74,6 +87,8 @@ export class NodeAgent {
   /** The conditions last reported: a condition whose status stays keeps its lastTransitionTime. */
   private conditions: Condition[] = [];
   private ipvsDigest = '';
+  /** Set by leave(): the last pass keeps nothing retiring. */
+  private leaving = false;
   /** Weights in the kernel after the last IPVS step, by drainKey: the status reports them. */
   private kernelWeights = new Map<string, number>();
   /** Destinations kept at weight 0 until their connections end (drain.ts), since when. In memory:
@@ -128,6 +143,24 @@ export class NodeAgent {
     return pass;
   }
 
+  /**
+   * The agent leaves its node for good: once its plan is empty (the controller no longer plans
+   * anything here; the watch keeps feeding the plan meanwhile), within waitMs, one more pass applies
+   * it: the VIPs are handed over first, then every IPVS service, address, tunnel, sysctl and sync
+   * daemon the agent created goes. False when the plan still holds something after the wait (a
+   * RealServer still names this node: its VIP on lo keeps it serving), and nothing is touched.
+   */
+  async leave(waitMs: number, pollMs = 200): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    while (!isEmptyPlan(this.o.plan.read()?.spec)) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+    this.leaving = true;
+    await this.reconcile({ observe: true });
+    return true;
+  }
+
   /** Stops the loop. release=true hands the VIP over (keepalived sends priority 0); false leaves keepalived running for a new agent to adopt. */
   async stop(release: boolean): Promise<void> {
     await this.queue;
@@ -159,6 +192,17 @@ export class NodeAgent {
       }
     };
 
+    const vrrp = () =>
+      step('vrrp', async () => {
+        const r = await d.vrrp.ensure(spec);
+        if (r.error) this.errors.push(`vrrp: ${r.error}`);
+        if (r.action !== 'none') this.o.log?.('keepalived', { action: r.action });
+      });
+    // A director left with no VRRP instance (unlabelled, or its last VirtualService gone) hands
+    // its VIPs over first (keepalived's priority-0 adverts as it stops), then drops the IPVS
+    // services: the other way round, packets to a VIP it still holds would meet no service.
+    const releasing = (spec.vrrp?.instances?.length ?? 0) === 0;
+    if (releasing) await vrrp();
     const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;
     if (directs) await step('kernel modules', () => d.loadModule('ip_vs'));
     const kept = this.retiring;
@@ -192,11 +236,7 @@ export class NodeAgent {
         this.record({ syncDaemons: sync !== undefined && iface !== undefined });
       });
     }
-    await step('vrrp', async () => {
-      const r = await d.vrrp.ensure(spec);
-      if (r.error) this.errors.push(`vrrp: ${r.error}`);
-      if (r.action !== 'none') this.o.log?.('keepalived', { action: r.action });
-    });
+    if (!releasing) await vrrp();
     if (this.errors.length === 0) this.record({ appliedGeneration: this.o.state.generation });
     writeState(this.o.stateDir, this.o.state);
     this.report();
@@ -252,6 +292,11 @@ export class NodeAgent {
       .update(renderSave({ services: managed }))
       .digest('hex')
       .slice(0, 16);
+    if (result.removedElsewhere.length)
+      this.o.log?.('ipvs services of ours were deleted by another program; added back', {
+        services: result.removedElsewhere,
+        hint: 'kube-proxy in IPVS mode deletes them at each sync unless their VIPs are in its --ipvs-exclude-cidrs (ipvs.excludeCIDRs)',
+      });
     if (result.applied.length)
       this.o.log?.('ipvs applied', { lines: result.applied.length, failed: result.failed.length });
     if (result.failed.length)
@@ -263,7 +308,8 @@ export class NodeAgent {
   /** The plan's items of one kind, plus those that left it less than the drain timeout ago. */
   private keep<T>(kind: string, r: RetiringSet<T>, desired: T[], key: (item: T) => string): T[] {
     const now = this.now().getTime();
-    const timeout = this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    // Leaving for good, nothing is kept: no agent would be here to remove it after the drain.
+    const timeout = this.leaving ? 0 : (this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
     const result = keepRetiring(r.applied, desired, r.since, key, now, timeout);
     const started = [...result.retiring.keys()].filter((k) => !r.since.has(k));
     if (started.length) this.o.log?.('keeping while directors drain', { kind, items: started });

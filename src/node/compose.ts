@@ -13,7 +13,7 @@ import type { AgentDrivers } from './drivers.js';
 import type { IpvsBackend, NodeAgentOptions } from './flags.js';
 import { convergeAddresses } from './dataplane/addresses.js';
 import { runCommand } from './dataplane/command.js';
-import { KeepalivedSupervisor } from './dataplane/keepalived/supervisor.js';
+import { KeepalivedSupervisor, type KeepalivedStarter } from './dataplane/keepalived/supervisor.js';
 import { ensureKernelModule } from './dataplane/modules.js';
 import type { IpvsInterface } from './ipvs/interface.js';
 import { Ipvsadm } from './ipvs/ipvsadm.js';
@@ -34,6 +34,10 @@ export interface PlanSource {
   watch(changed: () => void): () => void | Promise<void>;
   /** Fields of the 'agent starting' log line that say where the plan comes from. */
   origin: Record<string, unknown>;
+  /** On SIGTERM: whether the agent leaves its node for good (lifecycle.ts). Absent: never (local mode). */
+  leaving?: () => Promise<boolean>;
+  /** Waits, bounded, for the reports made so far to land. */
+  settled?: () => Promise<void>;
   /** Called once the agent has stopped. */
   stop?(): void;
 }
@@ -49,7 +53,7 @@ export async function runNodeAgent(
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
   const state = readState(options.stateDir);
   const source = makeSource(state);
-  const drivers = createDrivers(options.node, options.stateDir, options.procSys, options.ipvs);
+  const drivers = createDrivers(options.node, options.stateDir, options.procSys, options.ipvs, options.keepalived);
   const metrics = options.metricsAddress && new AgentMetrics(createRegistry(), { log });
   const health = createHealthTracker({ onCheck: metrics?.observeCheck });
   const agent = new NodeAgent({
@@ -67,7 +71,13 @@ export async function runNodeAgent(
   log('agent starting', { node: options.node, ...source.origin });
   const stopMetrics =
     metrics && serveAgentMetrics(metrics, options.metricsAddress!, { state: agent.state, drivers, health }, log);
-  const code = await runUntilSignalled(agent, { resyncSeconds: options.resyncSeconds, log, watch: source.watch });
+  const code = await runUntilSignalled(agent, {
+    resyncSeconds: options.resyncSeconds,
+    log,
+    watch: source.watch,
+    leaving: source.leaving,
+    settled: source.settled,
+  });
   source.stop?.();
   await stopMetrics?.();
   return code;
@@ -76,19 +86,21 @@ export async function runNodeAgent(
 /**
  * procSys: where /proc/sys is (in a pod, the host's mounted elsewhere: the container's own is
  * read-only). ipvs: generic netlink by default; ipvsadm stays for a kernel or a setup where the
- * netlink path misbehaves.
+ * netlink path misbehaves. keepalivedStarter: 'container' in a pod with a keepalived container.
  */
 export function createDrivers(
   nodeName: string,
   stateDir: string,
   procSys = DEFAULT_PROC_SYS,
   ipvsBackend: IpvsBackend = 'netlink',
+  keepalivedStarter: KeepalivedStarter = 'agent',
 ): AgentDrivers {
   const vrrpListeners: (() => void)[] = [];
   const keepalived = new KeepalivedSupervisor({
     nodeName,
     stateDir,
     run: runCommand,
+    startedBy: keepalivedStarter,
     onStateChange: () => vrrpListeners.forEach((listener) => listener()),
   });
   const ipvs: IpvsInterface = ipvsBackend === 'ipvsadm' ? new Ipvsadm(runCommand) : new NetlinkIpvs();

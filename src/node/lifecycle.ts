@@ -2,6 +2,9 @@
 // against the IPVS table as last known, a periodic resync reads the table and repairs drift, and
 // signals stop it:
 //   SIGTERM, SIGINT  graceful stop: keepalived hands the VIP over (priority 0) and exits;
+//                    an in-cluster agent whose node is no longer labelled for it (leaving, see
+//                    sources/node-membership.ts) first waits for the controller's emptied plan
+//                    and applies it, so that nothing it created stays behind on the node;
 //   SIGUSR2          exit for a restart: keepalived and the data plane stay as they are, and
 //                    the next agent adopts them without moving the VIP or touching the table.
 // A crash (SIGKILL) leaves everything running too: the backup takes over only if keepalived dies.
@@ -10,12 +13,24 @@ import type { NodeAgent } from './agent.js';
 
 /** How long a stop may wait for the pass in progress and keepalived's exit. */
 const STOP_TIMEOUT_MS = 15_000;
+/**
+ * How long an agent leaving its node waits for the controller to empty its plan: the controller
+ * and the DaemonSet controller both react to the node's new labels, in no set order (on the
+ * e2e's loaded VM the controller took a few seconds). The chart's grace period covers this wait
+ * plus the stop.
+ */
+export const LEAVE_WAIT_MS = 15_000;
 
 export interface LifecycleOptions {
   resyncSeconds: number;
   log: Log;
   /** Starts watching the plan's source; calls changed() on every change; returns the stop function. */
   watch: (changed: () => void) => () => void | Promise<void>;
+  /** On SIGTERM: whether the agent leaves its node for good (no agent follows). Absent: never. */
+  leaving?: () => Promise<boolean>;
+  /** Waits (bounded) until the reports made so far have landed; called before a leaving agent exits. */
+  settled?: () => Promise<void>;
+  leaveWaitMs?: number;
 }
 
 /** Runs the agent until a signal; resolves with the exit code. */
@@ -35,6 +50,12 @@ export async function runUntilSignalled(agent: NodeAgent, o: LifecycleOptions): 
   void agent.reconcile();
 
   const signal = await signalled;
+  // The watch still runs here: the emptied plan the leaving agent waits for comes through it.
+  if (signal === 'SIGTERM' && (await o.leaving?.())) {
+    const cleared = await agent.leave(o.leaveWaitMs ?? LEAVE_WAIT_MS);
+    o.log(cleared ? 'agent left the node clean' : 'agent leaving, but the node is still planned for: left as is', {});
+    await o.settled?.();
+  }
   await stopWatching();
   clearInterval(resync);
   clearTimeout(pending);

@@ -11,7 +11,7 @@
 // reading the table again, so success is always judged by the kernel's table, never by a reply.
 import { diffOperations, diffTables } from '../../core/ipvs/diff.js';
 import { connectionCounts as countsByDrainKey } from '../../core/ipvs/list-format.js';
-import type { IpvsTable } from '../../core/ipvs/model.js';
+import { serviceKey, type IpvsTable } from '../../core/ipvs/model.js';
 import { operationLine } from '../../core/ipvs/operations.js';
 import { applyRestoreLines } from '../../core/ipvs/restore-sim.js';
 import type { IpvsInterface } from './interface.js';
@@ -25,6 +25,13 @@ export interface IpvsConvergeResult {
   errors: string[];
   /** The table after applying, as observed or as simulated from the last observation. */
   actual: IpvsTable;
+  /**
+   * Services of ours, still wanted, that were in the table as last known and that this pass's
+   * observation no longer found: another program deleted them (kube-proxy in IPVS mode does, at
+   * each sync, unless their address is in its --ipvs-exclude-cidrs). They are added back all the
+   * same; the caller says so, as a deletion drops the service's connections.
+   */
+  removedElsewhere: string[];
 }
 
 /** The agent's drain policy: may change the desired table once the actual one is known. */
@@ -52,11 +59,15 @@ export class IpvsConverger {
     adjust?: AdjustDesired,
     observe = true,
   ): Promise<IpvsConvergeResult> {
-    const trusted = observe ? undefined : this.known;
-    const result = await this.convergeFrom(trusted ?? (await this.observe()), wanted, owned, adjust, !trusted);
-    // A batch that did not take against the known table may have met drift: once more, observed.
-    if (trusted && result.failed.length) return this.convergeFrom(await this.observe(), wanted, owned, adjust, true);
-    return result;
+    const previous = this.known;
+    if (!observe && previous) {
+      const result = await this.convergeFrom(previous, wanted, owned, adjust, false);
+      if (!result.failed.length) return { ...result, removedElsewhere: [] };
+      // A batch that did not take against the known table may have met drift: once more, observed.
+    }
+    const seen = await this.observe();
+    const result = await this.convergeFrom(seen, wanted, owned, adjust, true);
+    return { ...result, removedElsewhere: previous ? removedSince(previous, seen, owned, wanted) : [] };
   }
 
   private async convergeFrom(
@@ -65,7 +76,7 @@ export class IpvsConverger {
     owned: Set<string>,
     adjust: AdjustDesired | undefined,
     observed: boolean,
-  ): Promise<IpvsConvergeResult> {
+  ): Promise<Omit<IpvsConvergeResult, 'removedElsewhere'>> {
     const options = { owned, actualLacksThresholds: !this.ipvs.readsThresholds };
     const desired = adjust ? await adjust(before, wanted) : wanted;
     const ops = diffOperations(before, desired, options);
@@ -86,6 +97,16 @@ export class IpvsConverger {
 /** Active + inactive connections per destination (drain.ts's drainKey), for the drain policy. */
 export async function connectionCounts(ipvs: Pick<IpvsInterface, 'connections'>): Promise<Map<string, number>> {
   return countsByDrainKey(await ipvs.connections());
+}
+
+/** Owned and wanted services of `previous` that `seen` lacks, by key. */
+function removedSince(previous: IpvsTable, seen: IpvsTable, owned: Set<string>, wanted: IpvsTable): string[] {
+  const present = new Set(seen.services.map(serviceKey));
+  const stillWanted = new Set(wanted.services.map(serviceKey));
+  return previous.services
+    .map(serviceKey)
+    .filter((k) => owned.has(k) && stillWanted.has(k) && !present.has(k))
+    .sort();
 }
 
 /** The table after a batch that fully succeeded, or undefined if the simulator disagrees. */

@@ -25,6 +25,13 @@ export class StatusWriter {
     if (!this.writing && !this.retryTimer) void this.flush();
   }
 
+  /** Resolves once nothing is waiting to be written or in flight, or after timeoutMs (the server away). */
+  async settled(timeoutMs: number, pollMs = 100): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.latest || this.writing) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);

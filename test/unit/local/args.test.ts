@@ -15,7 +15,15 @@ describe('lvs-operator local options', () => {
       drainTimeoutSeconds: 300,
       metricsAddress: { host: '0.0.0.0', port: 9641 },
       ipvs: 'netlink',
+      keepalived: 'agent',
     });
+  });
+
+  it("takes --keepalived container (the pod's keepalived container starts it) and refuses anything else", () => {
+    expect(parseLocalArgs([...base, '--keepalived', 'container']).keepalived).toBe('container');
+    expect(() => parseLocalArgs([...base, '--keepalived', 'systemd'])).toThrow(
+      '--keepalived must be agent or container (got systemd)',
+    );
   });
 
   it('takes --ipvs ipvsadm (the tool, as before netlink) and refuses anything else', () => {
@@ -63,6 +71,19 @@ describe('lvs-operator local and agent take the same flags with the same default
     expect(kubeconfig).toBeUndefined();
     expect(shared).toEqual({ ...agentShared, statusFile: undefined });
     expect(shared).toMatchObject({ stateDir: '/var/lib/lvs-operator', resyncSeconds: 10, drainTimeoutSeconds: 300 });
+  });
+
+  it('agent takes --node-labels (the DaemonSet affinity labels) and names a key Kubernetes would refuse', () => {
+    expect(parseAgentArgs(['--node', 'lvs01', '--node-labels', 'lvs-operator.io/director,edge']).nodeLabels).toEqual([
+      'lvs-operator.io/director',
+      'edge',
+    ]);
+    expect(() => parseAgentArgs(['--node', 'lvs01', '--node-labels', 'edge,-bad'])).toThrow(
+      '--node-labels: "-bad" is not a label key',
+    );
+    expect(() => parseLocalArgs(['--manifests', 'm', '--node', 'lvs01', '--node-labels', 'edge'])).toThrow(
+      /node-labels/,
+    );
   });
 
   it('gives both --proc-sys and --status-file', () => {
