@@ -13,6 +13,7 @@ import { Controller } from './controller.js';
 import { CONTROLLER_METRICS_ADDRESS, parseMetricsAddress, type ListenAddress } from '../io/metrics-address.js';
 import { ControllerMetrics } from './metrics.js';
 import { createRegistry, serveMetrics } from '../io/metrics-server.js';
+import { prepareValidation } from '../core/api/validate/index.js';
 
 const OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -62,6 +63,10 @@ export async function runController(options: ControllerCommandOptions): Promise<
     onReconcile: metrics?.observeReconcile,
   });
   metrics?.watchWrites(() => controller.writes);
+  // before /healthz answers, so inside the startup probe's allowance and not in the first reconcile
+  const compileStart = Date.now();
+  prepareValidation();
+  log('validators compiled', { ms: Date.now() - compileStart });
   const stopMetrics = metrics && serveMetrics(metrics.registry, options.metricsAddress!, log);
   const identity = `${process.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`;
   log('controller starting', { server: client.server.origin, identity, leaderElect: options.leaderElect });

@@ -3,6 +3,8 @@
 // certificates this harness issues). The agents' side is played by the test with the agent's
 // credentials: it writes LVSNode status as an agent does (the agent's own loop is tested on a
 // real kernel by the e2e suite). Runs with LVS_ENVTEST=1, like the other envtest files.
+// At each stage, the objects the controller wrote are also judged by deploy/argocd's health checks
+// as Argo CD runs them (test/argocd-lua).
 /* eslint-disable @typescript-eslint/no-explicit-any -- objects read back from kubectl are loose JSON */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stableJson } from '../../src/core/api/stable-json.js';
+import { argoHealth, argoHealthBinary, healthScripts } from '../argocd-lua/health.js';
 import { startControlPlane, type ControlPlane } from './apiserver.js';
 import { eventually, runCli, type Running } from './support/processes.js';
 import { startProxy, type CuttableProxy } from './support/proxy.js';
@@ -151,6 +154,7 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     admin(['apply', '--server-side', '-f', join(repo, 'deploy/manifests')]);
     controllerKubeconfig = serviceAccountKubeconfig('lvs-operator-controller');
     agentKubeconfig = serviceAccountKubeconfig('lvs-operator-agent');
+    argoHealthBinary();
   }, 60 * 60_000);
 
   afterAll(async () => {
@@ -188,6 +192,11 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     // Nothing is applied yet: not programmed, not ready.
     const notYet = await eventually(() => condition(get('virtualservices', 'web'), 'Programmed'));
     expect(notYet).toMatchObject({ status: 'False', reason: 'Pending', observedGeneration: vs.metadata.generation });
+    expect(await argoHealth(healthScripts.VirtualService!, get('virtualservices', 'web'))).toEqual({
+      status: 'Progressing',
+      message: notYet.message,
+    });
+    expect((await argoHealth(healthScripts.RealServer!, get('realservers', 'nginx01'))).status).toBe('Progressing');
   }, 120_000);
 
   it('makes the VirtualService Ready once the agents report their plans applied and a master', async () => {
@@ -208,6 +217,14 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
       return condition(r, 'Ready')?.status === 'True' && r;
     });
     expect(rs!.status).toMatchObject({ healthyDirectors: '2/2', address: '172.16.40.151' });
+    expect(await argoHealth(healthScripts.VirtualService!, vs)).toEqual({
+      status: 'Healthy',
+      message: 'lvs01 holds 172.16.40.160; 2/2 real servers healthy',
+    });
+    expect(await argoHealth(healthScripts.RealServer!, rs)).toEqual({
+      status: 'Healthy',
+      message: 'healthy on lvs01, the master',
+    });
     // The printer columns show it.
     expect(admin(['get', 'virtualservices', 'web'])).toMatch(/lvs01\s+2\/2/);
   }, 120_000);
@@ -301,6 +318,10 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     });
     expect(degraded.message).toMatch(/spec\.address/);
     expect(degraded.message).toContain('172.16.40.160');
+    expect(await argoHealth(healthScripts.RealServer!, get('realservers', 'at-the-vip'))).toEqual({
+      status: 'Degraded',
+      message: degraded.message,
+    });
     const events = admin([
       'get',
       'events',
@@ -330,6 +351,10 @@ describe.skipIf(!enabled)('the controller against a real API server (envtest)', 
     );
     const held = get('virtualservices', 'web');
     expect(held?.metadata.deletionTimestamp).toBeDefined();
+    expect(await argoHealth(healthScripts.VirtualService!, held)).toEqual({
+      status: 'Progressing',
+      message: 'Pending deletion',
+    });
     // The agents apply the empty plans; the controller removes the finalizer, and then the
     // LVSNodes of nodes that take part in nothing any more.
     await eventually(

@@ -10,11 +10,16 @@ import { packageCrds, type CrdInfo } from './crds.js';
 import { objectLabel, type ValidationError } from './errors.js';
 import { nsName } from './issue.js';
 import type { FieldProblem } from './errors.js';
-import { toValidationErrors, validateAgainstCrd } from './schema.js';
+import { compileValidators, toValidationErrors, validateAgainstCrd } from './schema.js';
 import { checkRealServers } from './semantic-rs.js';
 import { checkVirtualServices } from './semantic-vs.js';
 
 export { formatError, type Severity, type ValidationError } from './errors.js';
+
+/** Compiles the package CRDs' validators ahead of the first object (see compileValidators). */
+export function prepareValidation(): void {
+  compileValidators(packageCrds().values());
+}
 
 /** The objects that passed, with defaults applied, sorted by namespace/name; LVSNode plans too. */
 export interface ValidObjectSet extends ObjectSet {

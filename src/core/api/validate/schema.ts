@@ -90,6 +90,17 @@ function validatorFor(crd: CrdInfo): ValidateFunction {
 }
 
 /**
+ * Compiles the validator of each CRD now rather than on the first object. Compiling is the one
+ * heavy synchronous step of validation (0.14 s for our CRDs on a real CPU, 37 s on the e2e's busy
+ * emulated node): the controller does it before it first answers /healthz, inside its startup
+ * probe's allowance, so that its first reconcile cannot stall the event loop past the liveness
+ * probe's timeout (the real kubelets restarted the controller for exactly that).
+ */
+export function compileValidators(crds: Iterable<CrdInfo>): void {
+  for (const crd of crds) validatorFor(crd);
+}
+
+/**
  * Validates (a deep copy of) `object` against the CRD. The copy comes back with defaults applied;
  * problems name their path inside the object.
  */
