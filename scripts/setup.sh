@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# lua5.4 and lua-dkjson run the Argo CD health checks (deploy/argocd) in their tests.
-packages=(ca-certificates curl iproute2 ipvsadm jq keepalived lua5.4 lua-dkjson openssl)
+packages=(ca-certificates curl iproute2 ipvsadm jq keepalived openssl)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

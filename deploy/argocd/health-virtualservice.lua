@@ -1,6 +1,8 @@
 -- Argo CD health check for lvs-operator.io/VirtualService.
 -- Argo CD runs it with gopher-lua (Lua 5.1): `obj` is the resource, the returned table's status is
 -- one of Healthy, Progressing, Degraded, Suspended, Missing, Unknown and its message is shown as is.
+-- Only the base, table and package libraries (and require("os") for time, date): no string or
+-- math, no s:method(), no `//` (test/argocd-lua).
 -- The conditions are those the controller writes (README, "The controller and the agents in a
 -- cluster"): Ready (reasons Ready, NotProgrammed, NoDirectors, NoMaster, NoHealthyRealServers,
 -- InvalidSpec), Programmed and Degraded (InvalidSpec, Degraded, AsExpected).

@@ -103,12 +103,45 @@ describe('the Helm chart', () => {
     expect(r.stderr).toContain('/agent/metricsPort');
   });
 
-  it('gives the agent read access to LVSNodes and write access to their status only', () => {
+  it('gives the agent read access to LVSNodes, write access to their status, and a get of Nodes only', () => {
     const role = find(template(), 'ClusterRole', 'lvs-operator-agent')!;
     expect((role as unknown as { rules: unknown }).rules).toEqual([
       { apiGroups: ['lvs-operator.io'], resources: ['lvsnodes'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['lvs-operator.io'], resources: ['lvsnodes/status'], verbs: ['get', 'patch'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
     ]);
+  });
+
+  it("runs keepalived in a container of its own that the agent signals and adopts, unless told not to", () => {
+    type Pod = {
+      spec: {
+        template: {
+          spec: { shareProcessNamespace?: boolean; containers: { name: string; command?: string[]; args: string[]; volumeMounts: unknown[] }[] };
+        };
+      };
+    };
+    const pod = (set: string[]) => (find(template(...set), 'DaemonSet', 'lvs-operator-agent') as unknown as Pod).spec.template.spec;
+    const both = pod([]);
+    expect(both.shareProcessNamespace).toBe(true);
+    expect(both.containers.map((c) => c.name)).toEqual(['agent', 'keepalived']);
+    expect(both.containers[0]!.args).toContain('--keepalived=container');
+    expect(both.containers[1]!.command).toEqual(['/bin/sh', '/opt/lvs-operator/keepalived-container.sh']);
+    expect(both.containers[1]!.args).toEqual(['/var/lib/lvs-operator']);
+    // the same state directory: keepalived's config, pid files and FIFO
+    expect(both.containers[1]!.volumeMounts).toEqual([{ name: 'state', mountPath: '/var/lib/lvs-operator' }]);
+    const one = pod(['agent.keepalivedContainer=false']);
+    expect(one.shareProcessNamespace).toBeUndefined();
+    expect(one.containers.map((c) => c.name)).toEqual(['agent']);
+    expect(one.containers[0]!.args.some((a) => a.startsWith('--keepalived'))).toBe(false);
+  });
+
+  it("hands the agent its affinity's labels, so that a SIGTERM on an unlabelled node clears it", () => {
+    const ds = find(template('agent.nodeLabels={edge,lvs-operator.io/director}'), 'DaemonSet', 'lvs-operator-agent')!;
+    const spec = ds as unknown as {
+      spec: { template: { spec: { containers: { args: string[] }[]; affinity: unknown } } };
+    };
+    expect(spec.spec.template.spec.containers[0]!.args).toContain('--node-labels=edge,lvs-operator.io/director');
+    expect(JSON.stringify(spec.spec.template.spec.affinity)).toContain('"key":"edge"');
   });
 
   it("keeps deploy/manifests the chart's default rendering, and the chart's CRDs those of crds/", () => {
