@@ -55,11 +55,17 @@ if [ "${LVS_E2E_APISERVER:-0}" = 1 ]; then
   cp_args=(); [ "$api_host" = 10.0.2.2 ] || cp_args=(--bind-address=0.0.0.0)
   "$root/node_modules/.bin/esbuild" "$here/control-plane.ts" --bundle --platform=node --format=esm \
     --target=node24 --outfile="$out/control-plane.mjs" --log-level=warning
-  LVS_E2E_REPO=$root LVS_E2E_ENVTEST_ASSETS=$("$root/scripts/envtest-assets.sh" "${assets_args[@]}" | tail -n 1) \
+  # the binaries first, in the foreground: on a fresh machine the node binaries take minutes to
+  # build (a build inside the backgrounded line below ran past the start wait and failed CI)
+  assets=$("$root/scripts/envtest-assets.sh" "${assets_args[@]}" | tail -n 1)
+  LVS_E2E_REPO=$root LVS_E2E_ENVTEST_ASSETS=$assets \
     node "$out/control-plane.mjs" "$kube" "$api_host" "${cp_args[@]}" > "$out/control-plane.log" 2>&1 &
   cp_pid=$!
   for _ in $(seq 1 240); do [ -f "$kube/ready" ] || ! kill -0 $cp_pid 2>/dev/null && break; sleep 0.5; done
-  [ -f "$kube/ready" ] || { echo "e2e: the control plane did not start:" >&2; tail -n 30 "$out/control-plane.log" >&2; exit 125; }
+  [ -f "$kube/ready" ] || {
+    echo "e2e: the control plane did not start:" >&2; tail -n 30 "$out/control-plane.log" >&2
+    kill "$cp_pid" 2>/dev/null; wait "$cp_pid" || true; exit 125
+  }
   export LVS_E2E_KUBE_DIR=$kube LVS_E2E_API_HOST=$api_host
   echo "e2e: API server $(cat "$kube/ready") ready after $(( $(date +%s) - t0 )) s" >&2
 fi

@@ -6,7 +6,9 @@
 #     shim, which is containerd's), with the pause and the project's images imported (no registry
 #     is reachable), and the bridge CNI for the pods that are not hostNetwork (the controller);
 #   - a kubelet that registers the Node with the API server (its system:node: certificate), and
-#     kube-proxy in its default mode (the pods find the API server through the "kubernetes" Service);
+#     kube-proxy (the pods find the API server through the "kubernetes" Service): in its default
+#     mode (iptables) on the real servers, in IPVS mode on the directors (KN_PROXY_IPVS), where its
+#     IPVS services and the agent's share one table and must leave each other alone;
 #   - a cgroup /HOST holding all of it: a node that dies is `cgroup.kill` of it plus its link down.
 # Pitfalls (../shared/lab-kubelet, and this harness's own runs): nsenter --net, not ip netns exec
 # (that remounts /sys and hides cgroup2 from the kubelet); --node-ip (else two 10 s resolver
@@ -16,6 +18,8 @@
 KN_ARCHIVES=${KN_ARCHIVES:-$LVS_E2E_OUT}   # pause.oci.tar and image.oci.tar (e2e.sh)
 KN_BIN=$E2E_RUN/bin   # kubelet, kube-proxy, kubectl and helm, copied from the kube dir (control-plane.ts)
 KN_CNI_BIN=/usr/lib/cni
+KN_PROXY_IPVS=${LVS_E2E_PROXY_IPVS-lvs01 lvs02}   # the nodes whose kube-proxy runs in IPVS mode
+KN_VIP_CIDRS=192.0.2.100/32                        # the VIPs, which kube-proxy's IPVS mode must leave alone
 
 kn_index() { # kn_index HOST -> 1.. (the node's pod subnet 10.244.N.0/24)
   local i=1 h
@@ -120,6 +124,8 @@ evictionHard: {memory.available: "1Mi"}
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 resolvConf: ""
+# runc under TCG with four nodes starting pods at once took past the default 2 min
+runtimeRequestTimeout: 10m
 EOC
   # The node's init: a process in the node's network and a mount namespace of its own, in the
   # node's cgroup, that starts the daemons and stays (topology's netns_kill finds it, as does
@@ -134,11 +140,12 @@ kube_nodes_up() { # every host that is a Node, at once (run-checks.sh, in the ru
   local h
   kube_nodes_prepare
   for h in $E2E_SERVERS; do kube_node_up "$h"; done
-  # what the nodes cost the VM, every 15 s, for the README's figures
+  # what the nodes cost the VM, every 60 s, for the README's figures (top itself is not free
+  # under TCG: at every 15 s it was among the busiest processes)
   mkdir -p "$LVS_E2E_OUT/logs/pods"
   # and the pods' logs, copied to the out dir as the run goes (kubectl logs cannot reach a kubelet
   # in the VM from the API server on the host)
-  (while sleep 15; do
+  (while sleep 60; do
     for h in $E2E_SERVERS; do cp -rL "$E2E_RUN/nodes/$h/logs/." "$LVS_E2E_OUT/logs/pods/$h/pods" 2>/dev/null; done
     echo "== $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"; free -m | sed -n 2p
     top -bn1 -o %CPU | sed -n 8,22p; done) >> "$LVS_E2E_OUT/logs/pods/top.log" 2>&1 &
@@ -164,9 +171,19 @@ kn_node_main() { # kn_node_main HOST DIR ADDRESS: runs as the node's init (kube_
   "$KN_BIN/kubelet" --config "$d/kubelet.yaml" --kubeconfig "$LVS_E2E_KUBE_DIR/node-$h.kubeconfig" \
     --hostname-override "$h" \
     --node-ip "$ip" --v=1 > "$l/kubelet.log" 2>&1 &
-  "$KN_BIN/kube-proxy" --kubeconfig "$LVS_E2E_KUBE_DIR/kube-proxy.kubeconfig" --hostname-override "$h" \
-    --cluster-cidr 10.244.0.0/16 --conntrack-max-per-core 0 --metrics-bind-address 127.0.0.1:10249 \
-    > "$l/kube-proxy.log" 2>&1 &
+  local mode=()
+  # In IPVS mode kube-proxy deletes, at every sync, each IPVS service it did not create unless its
+  # address is excluded: the VIPs must be, as the README tells users (kube-proxy's ipvs.excludeCIDRs).
+  case " $KN_PROXY_IPVS " in *" $h "*) mode=(--proxy-mode ipvs --ipvs-exclude-cidrs "$KN_VIP_CIDRS") ;; esac
+  # Restarted when it exits, as its DaemonSet's pod would be: its first iptables call can fail
+  # while four nodes start at once ("Could not fetch rule set generation id: Invalid argument",
+  # seen once on lvs01), and kube-proxy then exits.
+  (while :; do
+    "$KN_BIN/kube-proxy" --kubeconfig "$LVS_E2E_KUBE_DIR/kube-proxy.kubeconfig" --hostname-override "$h" \
+      --cluster-cidr 10.244.0.0/16 --conntrack-max-per-core 0 --metrics-bind-address 127.0.0.1:10249 \
+      "${mode[@]}"
+    echo "$(date +%T.%N) kube-proxy exited ($?); restarting in 5 s"; sleep 5
+  done) >> "$l/kube-proxy.log" 2>&1 &
   echo "$(date +%T.%N) kubelet and kube-proxy started"
   wait
 }

@@ -11,9 +11,20 @@ import type { CheckResult } from './driver/results.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const enabled = process.env.LVS_E2E === '1';
-const runTimeoutMs = 40 * 60_000;
 
-export function e2eSuite(title: string, names: Record<string, string>, env: Record<string, string> = {}): void {
+/**
+ * more: registers tests of the suite's own that read the run's output dir (given once the run is
+ * done); they run after the checks' tests.
+ */
+export function e2eSuite(
+  title: string,
+  names: Record<string, string>,
+  env: Record<string, string> = {},
+  more?: (outDir: () => string) => void,
+): void {
+  // the VM's own timeout (run.sh's default 1500 s) and 15 minutes for what comes before it on a
+  // fresh machine (the bundles, the image, the VM image) and the VM's boot and teardown
+  const runTimeoutMs = (Number(env.LVS_E2E_VM_TIMEOUT ?? process.env.LVS_E2E_VM_TIMEOUT ?? 1500) + 900) * 1000;
   describe.skipIf(!enabled)(title, () => {
     const results = new Map<string, CheckResult>();
     let out = '';
@@ -65,5 +76,6 @@ export function e2eSuite(title: string, names: Record<string, string>, env: Reco
         expect(r.ok, `${r.details}${figures}\n(logs: ${out})`).toBe(true);
       });
     }
+    more?.(() => out);
   });
 }

@@ -14,6 +14,10 @@ import { waitConverged } from './converge.js';
 import { masterAndBackupTables, realServersCheck, removePersistenceChecks } from './checks/dr.js';
 import { statusCheck } from './checks/status.js';
 import { deletePodCheck, leaderKillCheck, manifestsCheck, nodeDeathCheck, upgradeCheck } from './checks/operations.js';
+import { agentCrashCheck } from './checks/agent-crash.js';
+import { dumpForArgo, realServerDownCheck } from './checks/argocd-dumps.js';
+import { kubeProxyIpvsCheck } from './checks/kube-proxy.js';
+import { unlabelCheck } from './checks/unlabel.js';
 import { Check, Results } from './results.js';
 import { PODS_NAMES } from './pods-names.js';
 import { getObject, kubeDir, kubectl, type Json } from './kube.js';
@@ -107,7 +111,9 @@ async function installCheck(c: Check): Promise<void> {
       const on = new Set(items.filter(ready).map((p) => p.spec.nodeName));
       return agentHosts.every((h) => on.has(h)) ? items : undefined;
     },
-    300_000,
+    // two containers per pod since keepalived has its own: under TCG with four nodes starting
+    // them at once, one run needed over 5 minutes (runc calls past the CRI's 2 min deadline)
+    600_000,
     1000,
   ).catch(async (e: Error) => {
     c.note(`agent pods: ${(await pods(agentSelector)).map(podLine).join(' ')}`);
@@ -123,7 +129,7 @@ async function installCheck(c: Check): Promise<void> {
       const items = await pods(controllerSelector);
       return items.filter(ready).length === 2 ? items : undefined;
     },
-    300_000,
+    600_000,
     1000,
   );
   c.note(`controller pods: ${controllers.value.map(podLine).join(' ')}`);
@@ -143,6 +149,7 @@ async function applyCheck(c: Check): Promise<void> {
   const dir = join(manifestsRoot, 'seed-dr');
   const files = readdirSync(dir).filter((f) => f !== 'nodes.yaml');
   await kubectl(['apply', ...files.flatMap((f) => ['-f', join(dir, f)])]);
+  await dumpForArgo('applied');
   try {
     const { seen } = await waitConverged(DR, 180_000, false);
     c.figure('applyToProgrammedS', (Date.now() - start) / 1000);
@@ -165,11 +172,19 @@ async function main(): Promise<void> {
   const c6 = new Check();
   await check('p5', (c5) => removePersistenceChecks(c5, c6, { ...DR, flags: '' }, 180_000));
   results.record('p6', PODS_NAMES.p6!, c6);
-  await check('p7', statusCheck);
+  await check('p7', async (c) => {
+    await statusCheck(c);
+    await dumpForArgo('ready');
+  });
+  await check('p16', realServerDownCheck);
+  await check('p13', kubeProxyIpvsCheck);
+  await check('p15', agentCrashCheck);
   await check('p8', deletePodCheck);
-  await check('p10', upgradeCheck);
+  // (by hand: 12 minutes under TCG, see pods.e2e.test.ts)
+  if (process.env.LVS_E2E_PODS_ROLLOUT === '1') await check('p10', upgradeCheck);
   await check('p11', leaderKillCheck);
   await check('p12', manifestsCheck);
+  await check('p14', unlabelCheck);
   // last: lvs01 does not come back
   await check('p9', nodeDeathCheck);
 }

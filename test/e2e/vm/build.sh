@@ -14,7 +14,7 @@ packages=(ipvsadm keepalived curl nginx-light iproute2 procps)
 host_has_ipvs || packages+=(qemu-system-x86 busybox-static kmod)
 # the run with real kubelets (kube-node.sh): each Node's runtime, the pods' bridge network, and
 # the iptables kube-proxy programs
-[ -z "${LVS_E2E_KUBELETS:-}" ] || packages+=(containerd runc containernetworking-plugins iptables busybox-static)
+[ -z "${LVS_E2E_KUBELETS:-}" ] || packages+=(containerd runc containernetworking-plugins iptables ipset busybox-static)
 missing=(); for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
@@ -86,8 +86,9 @@ if [ ! -f "$vmlinuz" ] || [ ! -f "$initrd" ]; then
   # iptables and nftables modes need on the real-cluster run, with their dependencies. A modules
   # tree with its own modules.dep (depmod), about 8 MB; for that run only (lvse2e.modprobe=1),
   # init points the kernel at busybox's modprobe and binds the tree into the root, where the
-  # agent's modprobe (kmod) finds it too.
-  for f in $(cd "$md" && find kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/net/bridge -name '*.ko*'); do visit "$f"; done
+  # agent's modprobe (kmod) finds it too. And dummy: kube-proxy's IPVS mode (on the directors)
+  # binds the ClusterIPs to kube-ipvs0, a dummy link ("operation not supported" without it).
+  for f in $(cd "$md" && find kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/net/bridge kernel/drivers/net/dummy.ko* -name '*.ko*'); do visit "$f"; done
   for p in "${order[@]}"; do mkdir -p "$ird/lib/modules/$kver/$(dirname "$p")"; cp "$md/$p" "$ird/lib/modules/$kver/$p"; done
   cp "$md"/modules.order "$md"/modules.builtin* "$ird/lib/modules/$kver/" 2>/dev/null || true
   depmod -b "$ird" "$kver"

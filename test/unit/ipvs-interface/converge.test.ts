@@ -47,6 +47,37 @@ describe('IpvsConverger', () => {
     expect(renderSave(ipvs.table)).toBe(renderSave(table(foreign, web(5))));
   });
 
+  it('names the services of ours that another program deleted since the last pass, and adds them back', async () => {
+    const { ipvs, converger } = setup();
+    const mail = tcp('192.0.2.101', 25, 'rr', {}, [dr('10.0.0.1', 25)]);
+    const owned = new Set(['TCP/192.0.2.100:80', 'TCP/192.0.2.101:25']);
+    const first = await converger.converge(table(web(), mail), owned);
+    expect(first.removedElsewhere).toEqual([]);
+    ipvs.table = table(foreign, mail); // kube-proxy's IPVS sync deleted web
+    const result = await converger.converge(table(web(), mail), owned);
+    expect(result.removedElsewhere).toEqual(['TCP/192.0.2.100:80']);
+    expect(renderSave(ipvs.table)).toBe(renderSave(table(foreign, web(), mail)));
+    // the same, met by a pass that did not observe: its batch (a weight) fails, it observes and says so
+    ipvs.table = table(foreign, web());
+    const heavier = tcp('192.0.2.101', 25, 'rr', {}, [dr('10.0.0.1', 25, 3)]);
+    const trusted = await converger.converge(table(web(), heavier), owned, undefined, false);
+    expect(trusted.removedElsewhere).toEqual(['TCP/192.0.2.101:25']);
+    expect(renderSave(ipvs.table)).toBe(renderSave(table(foreign, web(), heavier)));
+  });
+
+  it('does not count as deleted elsewhere what it deleted itself, what it no longer wants, or others` services', async () => {
+    const { ipvs, converger } = setup();
+    const owned = new Set(['TCP/192.0.2.100:80']);
+    await converger.converge(table(web()), owned);
+    const dropped = await converger.converge(table(), owned); // ours, no longer wanted: deleted by us
+    expect(dropped.removedElsewhere).toEqual([]);
+    await converger.converge(table(web()), owned);
+    ipvs.table = table(web()); // kube-proxy's own service went: not ours
+    expect((await converger.converge(table(web()), owned)).removedElsewhere).toEqual([]);
+    ipvs.table = table(); // ours went, but the plan dropped it meanwhile
+    expect((await converger.converge(table(), owned)).removedElsewhere).toEqual([]);
+  });
+
   it('reports what did not take, with the operations` errors once each', async () => {
     const { ipvs, converger } = setup();
     ipvs.refuse = (op) => op.kind === 'add-destination' && 'Memory allocation problem';
