@@ -14,7 +14,7 @@ import { destinationKey, formatHostPort, serviceKey, type IpvsTable } from '../c
 import { renderSave } from '../core/ipvs/save-format.js';
 import type { AgentDrivers } from './drivers.js';
 import { connectionCounts, IpvsConverger } from './ipvs/converge.js';
-import { writeState, type AgentState } from './state.js';
+import { writeState, type AgentState, type RetiringRecord } from './state.js';
 import type { HealthTracker } from './health/health-tracker.js';
 import { keepRetiring, type Retiring } from './retiring.js';
 
@@ -69,13 +69,20 @@ export function isEmptyPlan(spec: LVSNodeSpec | undefined): boolean {
   );
 }
 
-/** What was applied last of one kind, and which of it is retiring since when. In memory: a new
- * agent has nothing retiring (it removes at once what its first plan lacks and it owns). */
+/** What was applied last of one kind, and which of it is retiring since when. Saved with the state
+ * (KeptState): a restarted agent keeps each item only for what is left of its timeout. */
 interface RetiringSet<T> {
   applied: T[];
   since: Map<string, Retiring<T>>;
 }
-const retiringSet = <T>(): RetiringSet<T> => ({ applied: [], since: new Map() });
+const retiringSet = <T>(saved: RetiringRecord<T> | undefined): RetiringSet<T> => ({
+  applied: saved?.applied ?? [],
+  since: new Map(Object.entries(saved?.since ?? {})),
+});
+const retiringRecord = <T>(set: RetiringSet<T>): RetiringRecord<T> => ({
+  applied: set.applied,
+  since: Object.fromEntries(set.since),
+});
 
 export class NodeAgent {
   private spec: LVSNodeSpec = {};
@@ -91,14 +98,13 @@ export class NodeAgent {
   private leaving = false;
   /** Weights in the kernel after the last IPVS step, by drainKey: the status reports them. */
   private kernelWeights = new Map<string, number>();
-  /** Destinations kept at weight 0 until their connections end (drain.ts), since when. In memory:
-   * a new agent starts their timeout again. */
-  private drainingSince = new Map<string, number>();
+  /** Destinations kept at weight 0 until their connections end (drain.ts), since when. */
+  private drainingSince: Map<string, number>;
   /** A real server's VIPs, tunnels and sysctls that left the plan, kept while directors drain it (retiring.ts). */
-  private readonly retiring = {
-    addresses: retiringSet<AddressPlan>(),
-    tunnels: retiringSet<TunnelPlan>(),
-    sysctls: retiringSet<SysctlPlan>(),
+  private readonly retiring: {
+    addresses: RetiringSet<AddressPlan>;
+    tunnels: RetiringSet<TunnelPlan>;
+    sysctls: RetiringSet<SysctlPlan>;
   };
 
   /** The state, as the agent last wrote it: read it (metrics do), never write it. */
@@ -111,6 +117,14 @@ export class NodeAgent {
 
   constructor(private readonly o: AgentOptions) {
     this.ipvs = new IpvsConverger(o.drivers.ipvs);
+    // What an agent before this one kept goes on from when it started (the state file).
+    const kept = o.state.kept;
+    this.drainingSince = new Map(Object.entries(kept?.draining ?? {}));
+    this.retiring = {
+      addresses: retiringSet(kept?.addresses),
+      tunnels: retiringSet(kept?.tunnels),
+      sysctls: retiringSet(kept?.sysctls),
+    };
     o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
     // A VRRP transition (keepalived's notify FIFO) is news for the status at once, not at the next pass.
     o.drivers.vrrp.onChange?.(() => this.report());
@@ -238,6 +252,14 @@ export class NodeAgent {
     }
     if (!releasing) await vrrp();
     if (this.errors.length === 0) this.record({ appliedGeneration: this.o.state.generation });
+    this.record({
+      kept: {
+        draining: Object.fromEntries(this.drainingSince),
+        addresses: retiringRecord(kept.addresses),
+        tunnels: retiringRecord(kept.tunnels),
+        sysctls: retiringRecord(kept.sysctls),
+      },
+    });
     writeState(this.o.stateDir, this.o.state);
     this.report();
     return true;
