@@ -12,7 +12,7 @@
 //     timeout, the actionParams and obj globals, decodeValue), ExecuteHealthLua (the returned
 //     table through gopher-json into {status, message}, an invalid status made Unknown) and
 //     ResourceHealthOverrides.GetResourceHealth (argocd-cm scripts run without useOpenLibs);
-//   - util/lua/oslib_safe.go: oslib.go here;
+//   - util/lua/oslib_safe.go: oslib.go here (gopher-lua's own os.time and os.date);
 //   - gitops-engine/pkg/health/health.go: GetResourceHealth (an object being deleted is
 //     Progressing "Pending deletion" before any script; a script's error is Unknown).
 //

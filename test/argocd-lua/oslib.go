@@ -1,186 +1,42 @@
-// Copied from argo-cd v3.5.8 util/lua/oslib_safe.go (Apache License 2.0; Argo CD copied it from
-// gopher-lua), only OpenSafeOs and SafeOsLoader renamed to be unexported. It is the os library a
-// health script gets: time and date only. Kept as it is, including openSafeOs registering the
-// module under lua.TabLibName rather than lua.OsLibName: a script sees no global os (as under
-// Argo CD's own code, checked with scripts/argocd-lua.sh --argo-cd); `local os = require("os")`
-// gets the two through safeOsLoader.
+// The os library a health script gets under Argo CD (util/lua/oslib_safe.go): time and date only,
+// reached through require("os"); no global os. Argo CD's file is a fork of gopher-lua's own os
+// library cut down to those two functions; here the two are taken from gopher-lua's os module
+// itself rather than copied. They differ from Argo CD's fork only at edges our scripts never
+// reach (deploy/argocd's scripts use no os at all): gopher-lua's os.time also takes nil and
+// numeric strings in its table, and os.date("!...", t) gives UTC where the fork gives local time.
+//
+// Argo CD's openSafeOs registers its table under lua.TabLibName, not lua.OsLibName; the table
+// library is loaded by then, so gopher-lua's RegisterModule hands back that module untouched and
+// the call adds nothing: no global os, no table.time. openSafeOs here makes the same call, so that
+// a script sees the same globals (checked against Argo CD's own code with
+// scripts/argocd-lua.sh --argo-cd, test/argocd-lua/README.md).
 
 package main
 
-import (
-	"strconv"
-	"strings"
-	"time"
+import lua "github.com/yuin/gopher-lua"
 
-	lua "github.com/yuin/gopher-lua"
-)
+// safeOsFuncs: os.time and os.date of gopher-lua's os library, as plain Go functions (an
+// LGFunction does not belong to the state it was registered in).
+var safeOsFuncs = func() map[string]lua.LGFunction {
+	scratch := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer scratch.Close()
+	if err := scratch.CallByParam(lua.P{Fn: scratch.NewFunction(lua.OpenOs), NRet: 1, Protect: true}); err != nil {
+		panic(err)
+	}
+	module := scratch.CheckTable(-1)
+	funcs := map[string]lua.LGFunction{}
+	for _, name := range []string{"time", "date"} {
+		funcs[name] = module.RawGetString(name).(*lua.LFunction).GFunction
+	}
+	return funcs
+}()
 
 func openSafeOs(l *lua.LState) int {
-	tabmod := l.RegisterModule(lua.TabLibName, osFuncs)
-	l.Push(tabmod)
+	l.Push(l.RegisterModule(lua.TabLibName, safeOsFuncs))
 	return 1
 }
 
 func safeOsLoader(l *lua.LState) int {
-	mod := l.SetFuncs(l.NewTable(), osFuncs)
-	l.Push(mod)
+	l.Push(l.SetFuncs(l.NewTable(), safeOsFuncs))
 	return 1
-}
-
-var osFuncs = map[string]lua.LGFunction{
-	"time": osTime,
-	"date": osDate,
-}
-
-func osTime(l *lua.LState) int {
-	if l.GetTop() == 0 {
-		l.Push(lua.LNumber(time.Now().Unix()))
-	} else {
-		tbl := l.CheckTable(1)
-		sec := getIntField(tbl, "sec", 0)
-		minutes := getIntField(tbl, "min", 0)
-		hour := getIntField(tbl, "hour", 12)
-		day := getIntField(tbl, "day", -1)
-		month := getIntField(tbl, "month", -1)
-		year := getIntField(tbl, "year", -1)
-		isdst := getBoolField(tbl, "isdst", false)
-		t := time.Date(year, time.Month(month), day, hour, minutes, sec, 0, time.Local)
-		// TODO dst
-		if false {
-			print(isdst)
-		}
-		l.Push(lua.LNumber(t.Unix()))
-	}
-	return 1
-}
-
-func getIntField(tb *lua.LTable, key string, v int) int {
-	ret := tb.RawGetString(key)
-	if ln, ok := ret.(lua.LNumber); ok {
-		return int(ln)
-	}
-	return v
-}
-
-func getBoolField(tb *lua.LTable, key string, v bool) bool {
-	ret := tb.RawGetString(key)
-	if lb, ok := ret.(lua.LBool); ok {
-		return bool(lb)
-	}
-	return v
-}
-
-func osDate(l *lua.LState) int {
-	t := time.Now()
-	cfmt := "%c"
-	if l.GetTop() >= 1 {
-		cfmt = l.CheckString(1)
-		if strings.HasPrefix(cfmt, "!") {
-			t = time.Now().UTC()
-			cfmt = strings.TrimLeft(cfmt, "!")
-		}
-		if l.GetTop() >= 2 {
-			t = time.Unix(l.CheckInt64(2), 0)
-		}
-		if strings.HasPrefix(cfmt, "*t") {
-			ret := l.NewTable()
-			ret.RawSetString("year", lua.LNumber(t.Year()))
-			ret.RawSetString("month", lua.LNumber(t.Month()))
-			ret.RawSetString("day", lua.LNumber(t.Day()))
-			ret.RawSetString("hour", lua.LNumber(t.Hour()))
-			ret.RawSetString("min", lua.LNumber(t.Minute()))
-			ret.RawSetString("sec", lua.LNumber(t.Second()))
-			ret.RawSetString("wday", lua.LNumber(t.Weekday()+1))
-			// TODO yday & dst
-			ret.RawSetString("yday", lua.LNumber(0))
-			ret.RawSetString("isdst", lua.LFalse)
-			l.Push(ret)
-			return 1
-		}
-	}
-	l.Push(lua.LString(strftime(t, cfmt)))
-	return 1
-}
-
-var cDateFlagToGo = map[byte]string{
-	'a': "mon", 'A': "Monday", 'b': "Jan", 'B': "January", 'c': "02 Jan 06 15:04 MST", 'd': "02",
-	'F': "2006-01-02", 'H': "15", 'I': "03", 'm': "01", 'M': "04", 'p': "PM", 'P': "pm", 'S': "05",
-	'x': "15/04/05", 'X': "15:04:05", 'y': "06", 'Y': "2006", 'z': "-0700", 'Z': "MST",
-}
-
-func strftime(t time.Time, cfmt string) string {
-	sc := newFlagScanner('%', "", "", cfmt)
-	for c, eos := sc.Next(); !eos; c, eos = sc.Next() {
-		if !sc.ChangeFlag {
-			if sc.HasFlag {
-				if v, ok := cDateFlagToGo[c]; ok {
-					sc.AppendString(t.Format(v))
-				} else {
-					switch c {
-					case 'w':
-						sc.AppendString(strconv.Itoa(int(t.Weekday())))
-					default:
-						sc.AppendChar('%')
-						sc.AppendChar(c)
-					}
-				}
-				sc.HasFlag = false
-			} else {
-				sc.AppendChar(c)
-			}
-		}
-	}
-
-	return sc.String()
-}
-
-type flagScanner struct {
-	flag       byte
-	start      string
-	end        string
-	buf        []byte
-	str        string
-	Length     int
-	Pos        int
-	HasFlag    bool
-	ChangeFlag bool
-}
-
-func newFlagScanner(flag byte, start, end, str string) *flagScanner {
-	return &flagScanner{flag, start, end, make([]byte, 0, len(str)), str, len(str), 0, false, false}
-}
-
-func (fs *flagScanner) AppendString(str string) { fs.buf = append(fs.buf, str...) }
-
-func (fs *flagScanner) AppendChar(ch byte) { fs.buf = append(fs.buf, ch) }
-
-func (fs *flagScanner) String() string { return string(fs.buf) }
-
-func (fs *flagScanner) Next() (byte, bool) {
-	c := byte('\000')
-	fs.ChangeFlag = false
-	if fs.Pos == fs.Length {
-		if fs.HasFlag {
-			fs.AppendString(fs.end)
-		}
-		return c, true
-	}
-	c = fs.str[fs.Pos]
-	if c == fs.flag {
-		if fs.Pos < (fs.Length-1) && fs.str[fs.Pos+1] == fs.flag {
-			fs.HasFlag = false
-			fs.AppendChar(fs.flag)
-			fs.Pos += 2
-			return fs.Next()
-		} else if fs.Pos != fs.Length-1 {
-			if fs.HasFlag {
-				fs.AppendString(fs.end)
-			}
-			fs.AppendString(fs.start)
-			fs.ChangeFlag = true
-			fs.HasFlag = true
-		}
-	}
-	fs.Pos++
-	return c, false
 }

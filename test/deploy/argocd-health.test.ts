@@ -201,6 +201,17 @@ describe("argocd-lua-health, Argo CD's Lua", () => {
     await expect(argoHealth(script, ready())).rejects.toThrow(/attempt to index a non-table object\(nil\)/);
   });
 
+  it('gives a script no global os, and through require("os") only time and date (Argo CD\'s safe os)', async () => {
+    const script = broken(
+      'hs.message = ready.message',
+      'local os2 = require("os"); hs.message = tostring(os) .. " " .. type(os2.time) .. " " .. type(os2.date) .. " " .. tostring(os2.execute) .. " " .. tostring(os2.getenv) .. " " .. os2.date("!%Y-%m-%d", 86400)',
+    );
+    expect(await argoHealth(script, ready())).toEqual({
+      status: 'Healthy',
+      message: 'nil function function nil nil 1970-01-02',
+    });
+  });
+
   it('gives a script Lua 5.1: no integer division, a syntax error', async () => {
     const script = broken('obj.status.observedGeneration < generation', 'obj.status.observedGeneration // 1 < generation');
     await expect(argoHealth(script, ready())).rejects.toThrow(/argocd-lua-health .* exited 1/);
