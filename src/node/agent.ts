@@ -175,7 +175,7 @@ export class NodeAgent {
     return true;
   }
 
-  /** Stops the loop. release=true hands the VIP over (keepalived sends priority 0); false leaves keepalived running for a new agent to adopt. */
+  /** Stops the loop. release=true hands the VIP over (to a backup while still holding it, then keepalived stops); false leaves keepalived running for a new agent to adopt. */
   async stop(release: boolean): Promise<void> {
     await this.queue;
     this.o.health.stop();
@@ -213,8 +213,9 @@ export class NodeAgent {
         if (r.action !== 'none') this.o.log?.('keepalived', { action: r.action });
       });
     // A director left with no VRRP instance (unlabelled, or its last VirtualService gone) hands
-    // its VIPs over first (keepalived's priority-0 adverts as it stops), then drops the IPVS
-    // services: the other way round, packets to a VIP it still holds would meet no service.
+    // its VIPs over first (to a backup while still holding them, then keepalived stops), then
+    // drops the IPVS services: the other way round, packets to a VIP it still holds would meet no
+    // service.
     const releasing = (spec.vrrp?.instances?.length ?? 0) === 0;
     if (releasing) await vrrp();
     const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;

@@ -102,6 +102,10 @@ export function createDrivers(
     run: runCommand,
     startedBy: keepalivedStarter,
     onStateChange: () => vrrpListeners.forEach((listener) => listener()),
+    onHandover: (result) =>
+      log(result.yielded ? 'vrrp handed over before the stop' : 'vrrp handover: no backup took over in time', {
+        ...result,
+      }),
   });
   const ipvs: IpvsInterface = ipvsBackend === 'ipvsadm' ? new Ipvsadm(runCommand) : new NetlinkIpvs();
   return {

@@ -1,7 +1,8 @@
 // How an agent process runs, in local mode and in the cluster alike: changes trigger a pass
 // against the IPVS table as last known, a periodic resync reads the table and repairs drift, and
 // signals stop it:
-//   SIGTERM, SIGINT  graceful stop: keepalived hands the VIP over (priority 0) and exits;
+//   SIGTERM, SIGINT  graceful stop: the VIP goes to a backup while still held (keepalived is
+//                    reloaded with priority 1 until a backup took over), then keepalived exits;
 //                    an in-cluster agent whose node is no longer labelled for it (leaving, see
 //                    sources/node-membership.ts) first waits for the controller's emptied plan
 //                    and applies it, so that nothing it created stays behind on the node;
@@ -11,8 +12,12 @@
 import type { Log } from '../io/log.js';
 import type { NodeAgent } from './agent.js';
 
-/** How long a stop may wait for the pass in progress and keepalived's exit. */
-const STOP_TIMEOUT_MS = 15_000;
+/**
+ * How long a stop may wait for the pass in progress, the VIP handover (a backup's master-down
+ * interval: about 0.4 s with the default adverts, up to 5.5 s with 1 s adverts) and keepalived's
+ * exit. The chart's grace period (45 s) covers a leaving agent's wait (15 s) and this.
+ */
+const STOP_TIMEOUT_MS = 25_000;
 /**
  * How long an agent leaving its node waits for the controller to empty its plan: the controller
  * and the DaemonSet controller both react to the node's new labels, in no set order (on the

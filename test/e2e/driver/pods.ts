@@ -66,7 +66,7 @@ export async function underLoad(c: Check, event: () => Promise<void>, settleMs: 
   return p;
 }
 /**
- * A planned move (SIGTERM: keepalived sends priority 0) is measured, not judged: under TCG one
+ * A planned move (SIGTERM: the agent hands the VIP over, then keepalived stops) is measured, not judged: under TCG one
  * rolling upgrade lost none of 6,621 requests and another 6 of 7,524 (EHOSTUNREACH while no
  * director answered ARP for the VIP in the handover), and resets are the sync gap of issue 13.
  * What is judged is the outcome: the VIP serves once the move is done.

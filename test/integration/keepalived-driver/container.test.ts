@@ -63,6 +63,12 @@ describe.skipIf(!canRun)('keepalived in its own container: the script and the ag
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => (JSON.parse(l) as { msg: string }).msg);
+  /** The script's last log line, without its time. */
+  const lastEvent = () => {
+    const lines = output.split('\n').filter((l) => l.startsWith('{'));
+    const { time: _time, ...rest } = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    return rest;
+  };
   const supervisor = () => new KeepalivedSupervisor({ nodeName: 'lvs-a', stateDir, netns: ns, startedBy: 'container' });
   const pid = () => readPidFile(join(stateDir, 'keepalived.pid'));
 
@@ -134,14 +140,60 @@ describe.skipIf(!canRun)('keepalived in its own container: the script and the ag
     expect(await holds(ns, VIP)).toBe(false);
   }, 60_000);
 
-  it("the pod's SIGTERM: the script stops keepalived and exits 0", async () => {
+  it("the pod's SIGTERM: the script leaves keepalived to the agent's release, then exits 0", async () => {
     const agent = supervisor();
     expect(await agent.ensure(spec)).toEqual({ action: 'started' });
     const last = (await pid())!;
-    await agent.stop({ release: false });
+    expect(await waitFor(async () => agent.states().get('VI_20')?.state === 'MASTER', 20_000)).toBe(true);
+    // the kubelet signals both containers at once
     script.kill('SIGTERM');
+    await agent.stop({ release: true });
     expect(await exitCode).toBe(0);
     expect(await isAlive(last)).toBe(false);
-    expect(events().at(-1)).toBe('keepalived container stopping');
+    expect(lastEvent()).toEqual({ msg: 'keepalived container stopping', keepalivedStoppedBy: 'agent' });
+  }, 60_000);
+});
+
+describe.skipIf(!canRun)("keepalived in its own container: the pod's SIGTERM with no agent to release", () => {
+  const segment = new Segment(`d${process.pid}`);
+  let ns = '';
+  let stateDir = '';
+  let script: ChildProcess;
+  let output = '';
+
+  beforeAll(() => {
+    segment.create();
+    ns = segment.addHost('a', '192.0.2.2');
+    stateDir = mkdtempSync(join(tmpdir(), 'lvs-kd-cont2-'));
+    const path = join(import.meta.dirname, '../../../src/node/dataplane/keepalived/container.sh');
+    // a wait for the agent of 2 s instead of 15
+    script = spawn('ip', ['netns', 'exec', ns, 'sh', path, stateDir, '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  });
+
+  afterAll(async () => {
+    if (script.exitCode === null) script.kill('SIGKILL');
+    for (const file of ['keepalived-vrrp.pid', 'keepalived.pid']) {
+      const p = await readPidFile(join(stateDir, file));
+      if (p !== undefined && (await isAlive(p))) process.kill(p, 'SIGKILL');
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+    segment.destroy();
+  });
+
+  it('stops keepalived itself once the wait for the agent is out', async () => {
+    const agent = new KeepalivedSupervisor({ nodeName: 'lvs-a', stateDir, netns: ns, startedBy: 'container' });
+    expect(await agent.ensure(spec)).toEqual({ action: 'started' });
+    const last = (await readPidFile(join(stateDir, 'keepalived.pid')))!;
+    await agent.stop({ release: false }); // the agent is gone; keepalived is still wanted
+    const exited = new Promise((resolve) => script.once('exit', (code) => resolve(code)));
+    script.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await isAlive(last)).toBe(false);
+    const events = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as object);
+    expect(events.at(-1)).toMatchObject({ msg: 'keepalived container stopping', keepalivedStoppedBy: 'container' });
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
-import type { InstanceState } from '../../../src/node/dataplane/keepalived/supervisor.js';
+import type { HandoverResult, InstanceState } from '../../../src/node/dataplane/keepalived/supervisor.js';
 import { KeepalivedSupervisor } from '../../../src/node/dataplane/keepalived/supervisor.js';
 import { NotifyFifoReader } from '../../../src/node/dataplane/keepalived/notify-fifo-reader.js';
 import { isAlive, readPidFile, waitFor } from '../../../src/node/dataplane/keepalived/process.js';
@@ -37,13 +37,16 @@ let stateDir: string;
 let supervisors: KeepalivedSupervisor[];
 let changes: [string, InstanceState][];
 
-function supervisor(options: { rejectConfig?: boolean; calls?: string[][] } = {}): KeepalivedSupervisor {
+function supervisor(
+  options: { rejectConfig?: boolean; calls?: string[][]; onHandover?: (r: HandoverResult) => void } = {},
+): KeepalivedSupervisor {
   const s = new KeepalivedSupervisor({
     nodeName: 'lvs01',
     stateDir,
     keepalivedPath: writeFakeKeepalived(dir, options),
     run: runWithAddresses(() => ipAddr, options.calls),
     onStateChange: (name, current) => changes.push([name, current]),
+    onHandover: options.onHandover,
     stopTimeoutMs: 3_000,
   });
   supervisors.push(s);
@@ -205,5 +208,74 @@ describe('KeepalivedSupervisor (fake keepalived)', () => {
     const vi10 = changes.filter(([name]) => name === 'VI_10').map(([, c]) => c.state);
     expect(vi10).toEqual(['STOP', 'BACKUP', 'MASTER']); // STOP: nothing ran before the start
     opens.mockRestore();
+  });
+
+  describe('a release while MASTER (make-before-break)', () => {
+    /** Writes keepalived's notify lines, each write once the reader has the FIFO open again. */
+    async function notifier(s: KeepalivedSupervisor) {
+      const opens = vi.spyOn(NotifyFifoReader.prototype as unknown as { open(): Promise<void> }, 'open');
+      const fifo = join(stateDir, 'notify.fifo');
+      let writes = 0;
+      const write = async (line: string) => {
+        // a write with no reader would block this process, and the reader in it
+        expect(await waitFor(async () => opens.mock.calls.length > writes, 10_000)).toBe(true);
+        await opens.mock.results[writes]!.value;
+        writes += 1;
+        writeFileSync(fifo, `${line}\n`);
+      };
+      return { write, restore: () => opens.mockRestore(), state: () => s.states().get('VI_10')?.state };
+    }
+
+    it('reloads it with priority 1, keeps it running until it reports BACKUP, then stops it', async () => {
+      const handovers: HandoverResult[] = [];
+      const s = supervisor({ onHandover: (r) => handovers.push(r) });
+      const keepalived = await notifier(s);
+      await s.ensure(spec(instance()));
+      const first = (await pid())!;
+      await keepalived.write('INSTANCE "VI_10" MASTER 150');
+      expect(await waitFor(async () => keepalived.state() === 'MASTER', 10_000)).toBe(true);
+      const stopping = s.stop({ release: true });
+      expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 10_000)).toBe(true);
+      expect(readFileSync(join(stateDir, 'keepalived.conf'), 'utf8')).toMatch(/^\s+priority 1$/m);
+      expect(await isAlive(first)).toBe(true); // it still holds the VIP while the backup takes over
+      await keepalived.write('INSTANCE "VI_10" BACKUP 1'); // it heard the new master's advert
+      await stopping;
+      expect(await isAlive(first)).toBe(false);
+      expect(handovers).toEqual([{ instances: ['VI_10'], yielded: true, ms: expect.any(Number) }]);
+      const vi10 = changes.filter(([name]) => name === 'VI_10').map(([, c]) => c.state);
+      expect(vi10).toEqual(['STOP', 'MASTER', 'BACKUP', 'STOP']);
+      keepalived.restore();
+    });
+
+    it('stops it anyway once no backup took over within the wait (one director)', async () => {
+      const handovers: HandoverResult[] = [];
+      const s = supervisor({ onHandover: (r) => handovers.push(r) });
+      const keepalived = await notifier(s);
+      await s.ensure(spec(instance({ advertInterval: 0.1, version: 3 })));
+      const first = (await pid())!;
+      await keepalived.write('INSTANCE "VI_10" MASTER 150');
+      expect(await waitFor(async () => keepalived.state() === 'MASTER', 10_000)).toBe(true);
+      await s.stop({ release: true });
+      expect(reloadsSeen(stateDir)).toBe(1);
+      expect(await isAlive(first)).toBe(false);
+      expect(handovers).toMatchObject([{ instances: ['VI_10'], yielded: false }]);
+      expect(handovers[0]!.ms).toBeGreaterThanOrEqual(2_000);
+      keepalived.restore();
+    });
+
+    it('an ensure without instances hands over the same way before it stops keepalived', async () => {
+      const handovers: HandoverResult[] = [];
+      const s = supervisor({ onHandover: (r) => handovers.push(r) });
+      const keepalived = await notifier(s);
+      await s.ensure(spec(instance()));
+      await keepalived.write('INSTANCE "VI_10" MASTER 150');
+      expect(await waitFor(async () => keepalived.state() === 'MASTER', 10_000)).toBe(true);
+      const emptied = s.ensure({});
+      expect(await waitFor(async () => reloadsSeen(stateDir) === 1, 10_000)).toBe(true);
+      await keepalived.write('INSTANCE "VI_10" BACKUP 1');
+      expect(await emptied).toEqual({ action: 'stopped' });
+      expect(handovers).toMatchObject([{ instances: ['VI_10'], yielded: true }]);
+      keepalived.restore();
+    });
   });
 });

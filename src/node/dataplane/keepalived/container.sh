@@ -7,8 +7,11 @@
 # everything: it writes and tests the config, asks for a start with the file keepalived.want in the
 # state directory both containers mount, reloads keepalived with SIGHUP and stops it with SIGTERM
 # (the pod shares one process namespace), removing the file first so that nothing here starts it
-# again. On SIGTERM (the pod is going) keepalived gets SIGTERM too: priority-0 adverts, and the
-# backup takes over at once, as when the agent stops it.
+# again. On SIGTERM (the pod is going: the kubelet signals both containers at once) keepalived is
+# left to the agent for up to AGENT_WAIT_S (15 s): the agent hands the VIP to a backup while
+# keepalived still holds it, then stops it and removes the file. Without the file, or once the
+# wait is out (no agent runs), keepalived gets SIGTERM from here: priority-0 adverts, and the
+# backup takes over.
 #
 # Why sh and not a command of lvs-operator: the same loop in Node held 93 MB resident (the bundle
 # loads everything), this one about 1 MB beside keepalived. Its only protocol with the agent is the
@@ -16,9 +19,10 @@
 # adopts only a keepalived started with its --use-file); test/integration/keepalived-driver/
 # container.test.ts runs this script with the real keepalived and the agent's supervisor.
 #
-# Usage: container.sh [STATE_DIR]   (default /var/lib/lvs-operator)
+# Usage: container.sh [STATE_DIR [AGENT_WAIT_S]]   (defaults /var/lib/lvs-operator, 15)
 set -u
 dir=${1:-/var/lib/lvs-operator}
+agent_wait=${2:-15}
 conf=$dir/keepalived.conf
 pidfile=$dir/keepalived.pid
 vrrp_pidfile=$dir/keepalived-vrrp.pid
@@ -49,7 +53,6 @@ exited() {
 
 on_signal() {
   stopping=1
-  [ -z "$child" ] || kill -TERM "$child" 2>/dev/null
 }
 trap on_signal TERM INT
 
@@ -83,11 +86,17 @@ while [ -z "$stopping" ]; do
   sleep 1 &
   wait $! 2>/dev/null
 done
+stopped_by=
 if [ -n "$child" ]; then
+  i=0
+  while [ -e "$want" ] && ! exited && [ $i -lt $((agent_wait * 4)) ]; do sleep 0.25; i=$((i + 1)); done
+  if [ ! -e "$want" ]; then stopped_by=agent
+  elif exited; then stopped_by=itself
+  else stopped_by=container; kill -TERM "$child" 2>/dev/null; fi
   i=0
   while ! exited && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done   # 10 s
   exited || kill -KILL "$child" 2>/dev/null
   wait "$child" 2>/dev/null
 fi
-log "keepalived container stopping"
+log "keepalived container stopping" "${stopped_by:+,\"keepalivedStoppedBy\":\"$stopped_by\"}"
 exit 0

@@ -5,7 +5,8 @@
 // its parent exits), not as a child of the agent, so an agent restart (upgrade, crash, pod
 // rescheduled) neither stops VRRP nor moves a VIP. A new supervisor finds the running keepalived
 // through the pid file in stateDir and ADOPTS it: no restart, and no reload while the config is
-// the one keepalived loaded. Only stop({ release: true }) or a spec without VRRP instances stops it.
+// the one keepalived loaded. Only stop({ release: true }) or a spec without VRRP instances stops it,
+// and it first hands each VIP it holds over while still holding it (handover.ts).
 // In a pod, a daemon the agent forked still dies with the agent's container, so there the pod's
 // own keepalived container starts it (startedBy 'container', container.sh) and the agent only asks
 // for it, signals it and adopts it, through the state directory both mount and the pod's shared
@@ -35,6 +36,7 @@ import type { RunCommand } from '../command.js';
 import { runCommand } from '../command.js';
 import { interfaceHolding, listLinkAddresses, resolveInterfaces, stateFromAddresses } from './links.js';
 import type { VrrpState } from '../../../core/api/vrrp.js';
+import { handoverPlan } from './handover.js';
 import { parseNotifyFifoLine } from './notify-fifo-line.js';
 import { NotifyFifoReader, ensureFifo } from './notify-fifo-reader.js';
 import { isAlive, isKeepalivedWithConfig, readPidFile, signal, waitFor } from './process.js';
@@ -60,6 +62,15 @@ export interface KeepalivedSupervisorOptions {
   startedBy?: KeepalivedStarter;
   /** With startedBy 'container': how long a start waits for the container's keepalived (default 20 s). */
   containerStartTimeoutMs?: number;
+  /** Told how a release went: which instances handed over before the stop, and how long that took. */
+  onHandover?: (result: HandoverResult) => void;
+}
+
+export interface HandoverResult {
+  instances: string[];
+  /** Whether every one of them yielded to a backup before the stop (false: the wait ran out). */
+  yielded: boolean;
+  ms: number;
 }
 
 /** Where keepalived's files are in a state directory: the agent's and the keepalived container's view alike. */
@@ -118,6 +129,8 @@ export class KeepalivedSupervisor {
   /** The keepalived this supervisor started or adopted. */
   private pid: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last spec ensured and the interfaces found for it: a handover re-renders it. */
+  private lastEnsured: { spec: LVSNodeSpec; resolved: Map<string, string> } | undefined;
 
   constructor(private readonly options: KeepalivedSupervisorOptions) {
     this.paths = keepalivedPaths(options.stateDir);
@@ -146,12 +159,16 @@ export class KeepalivedSupervisor {
   }
 
   /**
-   * release: true stops keepalived (SIGTERM: it sends priority-0 adverts, so the backup takes
-   * over at once) and waits for it to exit; false leaves it running for the next agent.
+   * release: true hands the VIPs over (handover.ts), stops keepalived (SIGTERM: priority-0
+   * adverts for whatever it still holds) and waits for it to exit; false leaves it running for
+   * the next agent.
    */
   stop(options: { release: boolean }): Promise<void> {
     return this.serialized(async () => {
-      if (options.release) await this.stopKeepalived();
+      if (options.release) {
+        await this.handOver();
+        await this.stopKeepalived();
+      }
       this.fifo.close();
     });
   }
@@ -169,7 +186,11 @@ export class KeepalivedSupervisor {
 
   private async ensureNow(spec: LVSNodeSpec): Promise<EnsureResult> {
     const instances = spec.vrrp?.instances ?? [];
-    if (instances.length === 0) return { action: (await this.stopKeepalived()) ? 'stopped' : 'none' };
+    if (instances.length === 0) {
+      await this.handOver();
+      this.lastEnsured = undefined;
+      return { action: (await this.stopKeepalived()) ? 'stopped' : 'none' };
+    }
     await mkdir(resolve(this.options.stateDir), { recursive: true, mode: 0o700 });
     const needLookup = instances.some((i) => !i.interface);
     const resolved = needLookup
@@ -181,6 +202,7 @@ export class KeepalivedSupervisor {
       resolvedInterfaces: resolved,
     });
     await this.writeConfigIfChanged(text);
+    this.lastEnsured = { spec, resolved };
     // Tracked before the reader starts: lines of instances not tracked are dropped.
     this.track(instances);
     await ensureFifo(this.run, this.paths.fifo);
@@ -251,6 +273,34 @@ export class KeepalivedSupervisor {
           : `keepalived started but no live keepalived is in ${this.paths.pid}`,
       );
     this.pid = pid;
+  }
+
+  /**
+   * Before a stop: reloads keepalived with its MASTER instances at the lowest priority and waits,
+   * bounded, until each has yielded to a backup (handover.ts). The config on disk is then the
+   * demoted one and keepalived.loaded is gone, so a keepalived that lives on (the stop failed) is
+   * reloaded with the plan by the next ensure.
+   */
+  private async handOver(): Promise<void> {
+    const last = this.lastEnsured;
+    const plan = last && handoverPlan(last.spec, (name) => this.current.get(name)?.state);
+    const pid = plan && (await this.runningPid());
+    if (!plan || pid === undefined) return;
+    const started = Date.now();
+    const text = renderKeepalivedConf(plan.spec, {
+      nodeName: this.options.nodeName,
+      notifyFifo: this.paths.fifo,
+      resolvedInterfaces: last!.resolved,
+    });
+    await this.writeConfigIfChanged(text);
+    await rm(this.paths.loaded, { force: true });
+    if (!signal(pid, 'SIGHUP')) return;
+    const yielded = await waitFor(
+      async () => plan.instances.every((name) => this.current.get(name)?.state !== 'MASTER'),
+      plan.timeoutMs,
+      20,
+    );
+    this.options.onHandover?.({ instances: plan.instances, yielded, ms: Date.now() - started });
   }
 
   /** SIGTERM, wait for the exit (SIGKILL after stopTimeoutMs). False when nothing ran. */

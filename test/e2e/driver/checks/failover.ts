@@ -1,6 +1,6 @@
 // Check 5: the master goes away. (a) crash: its agent and keepalived are SIGKILLed and its link goes
 // down; (b) a connection opened before the crash goes on through the backup (IPVS connection sync);
-// (c) graceful: SIGTERM to its agent (keepalived hands over with priority 0).
+// (c) graceful: SIGTERM to its agent (keepalived, demoted, hands the VIP to the backup, then stops).
 import { sleep } from '../exec.js';
 import { ANSWER_LIMIT_MS, HeldConnection, Prober, getMany } from '../http.js';
 import { describe } from '../ipvs.js';
