@@ -17,6 +17,9 @@ import { CLUSTER_NAMES } from './cluster-names.js';
 import { scrape, valueOf } from './metrics.js';
 import { controllerLog, getObject, kubectl, startController } from './kube.js';
 import { expectStatusMaster, statusCheck, vsStatus } from './checks/status.js';
+import { splitBrainCheck } from './checks/split-brain.js';
+import { agentKilledCheck, controllerCrashLoopCheck } from './checks/crash-loop.js';
+import type { ChildProcess } from 'node:child_process';
 
 const results = new Results();
 const check = (id: string, body: (c: Check) => Promise<void>) => results.check(id, CLUSTER_NAMES[id]!, body);
@@ -24,8 +27,11 @@ const DR: Expected = { forward: 'Route', flags: 'persistent 5', rsDevice: 'lo' }
 const DR_NO_PERSISTENCE: Expected = { ...DR, flags: '' };
 const apiHost = process.env.LVS_E2E_API_HOST ?? '10.0.2.2';
 
+/** The controller that runs now (k12 kills it and starts others). */
+let controller: ChildProcess | undefined;
+
 async function applyCheck(c: Check): Promise<void> {
-  startController();
+  controller = startController();
   const start = Date.now();
   await kubectl(['apply', '-f', join(manifestsRoot, 'seed-dr')]);
   c.note(`kubectl apply -f seed-dr: ${Date.now() - start} ms`);
@@ -220,6 +226,11 @@ async function main(): Promise<void> {
   await waitVip('lvs01', 60_000).catch(() => startAgent('lvs01'));
   await check('k8', apiDownCheck);
   await check('k10', metricsCheck);
+  await check('k11', splitBrainCheck);
+  await check('k12', async (c) => {
+    controller = await controllerCrashLoopCheck(c, controller!, startController);
+  });
+  await check('k13', agentKilledCheck);
   await check('k9', deleteCheck);
 }
 
