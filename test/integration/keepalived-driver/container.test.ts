@@ -3,7 +3,7 @@
 // supervisor asks for it, and keeps it when the agent goes; the next agent adopts it. One director
 // in a netns on a bridge; the script runs there as the pod's keepalived container would, the
 // supervisors in this process as its agent container would. Needs root.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,19 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LVSNodeSpec } from '../../../src/core/api/objects.js';
 import { isAlive, readPidFile, sleep, waitFor } from '../../../src/node/dataplane/keepalived/process.js';
 import { KeepalivedSupervisor } from '../../../src/node/dataplane/keepalived/supervisor.js';
-import { Segment, holds, msUntilHolds } from './topology.js';
+import { Segment, canRunKeepalived, holds, killKeepalivedOf, msUntilHolds } from './topology.js';
 
 const VIP = '192.0.2.110';
-const canRun = process.getuid?.() === 0 && hasKeepalived();
-
-function hasKeepalived(): boolean {
-  try {
-    execFileSync('keepalived', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const spec: LVSNodeSpec = {
   vrrp: {
@@ -51,7 +41,7 @@ const parentOf = (pid: number) => {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 };
 
-describe.skipIf(!canRun)('keepalived in its own container: the script and the agent', () => {
+describe.skipIf(!canRunKeepalived)('keepalived in its own container: the script and the agent', () => {
   const segment = new Segment(`c${process.pid}`);
   let ns = '';
   let stateDir = '';
@@ -85,10 +75,7 @@ describe.skipIf(!canRun)('keepalived in its own container: the script and the ag
 
   afterAll(async () => {
     if (script.exitCode === null) script.kill('SIGKILL');
-    for (const file of ['keepalived-vrrp.pid', 'keepalived.pid']) {
-      const p = await readPidFile(join(stateDir, file));
-      if (p !== undefined && (await isAlive(p))) process.kill(p, 'SIGKILL');
-    }
+    await killKeepalivedOf(stateDir);
     rmSync(stateDir, { recursive: true, force: true });
     segment.destroy();
   });
@@ -154,46 +141,46 @@ describe.skipIf(!canRun)('keepalived in its own container: the script and the ag
   }, 60_000);
 });
 
-describe.skipIf(!canRun)("keepalived in its own container: the pod's SIGTERM with no agent to release", () => {
-  const segment = new Segment(`d${process.pid}`);
-  let ns = '';
-  let stateDir = '';
-  let script: ChildProcess;
-  let output = '';
+describe.skipIf(!canRunKeepalived)(
+  "keepalived in its own container: the pod's SIGTERM with no agent to release",
+  () => {
+    const segment = new Segment(`d${process.pid}`);
+    let ns = '';
+    let stateDir = '';
+    let script: ChildProcess;
+    let output = '';
 
-  beforeAll(() => {
-    segment.create();
-    ns = segment.addHost('a', '192.0.2.2');
-    stateDir = mkdtempSync(join(tmpdir(), 'lvs-kd-cont2-'));
-    const path = join(import.meta.dirname, '../../../src/node/dataplane/keepalived/container.sh');
-    // a wait for the agent of 2 s instead of 15
-    script = spawn('ip', ['netns', 'exec', ns, 'sh', path, stateDir, '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  });
+    beforeAll(() => {
+      segment.create();
+      ns = segment.addHost('a', '192.0.2.2');
+      stateDir = mkdtempSync(join(tmpdir(), 'lvs-kd-cont2-'));
+      const path = join(import.meta.dirname, '../../../src/node/dataplane/keepalived/container.sh');
+      // a wait for the agent of 2 s instead of 15
+      script = spawn('ip', ['netns', 'exec', ns, 'sh', path, stateDir, '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    });
 
-  afterAll(async () => {
-    if (script.exitCode === null) script.kill('SIGKILL');
-    for (const file of ['keepalived-vrrp.pid', 'keepalived.pid']) {
-      const p = await readPidFile(join(stateDir, file));
-      if (p !== undefined && (await isAlive(p))) process.kill(p, 'SIGKILL');
-    }
-    rmSync(stateDir, { recursive: true, force: true });
-    segment.destroy();
-  });
+    afterAll(async () => {
+      if (script.exitCode === null) script.kill('SIGKILL');
+      await killKeepalivedOf(stateDir);
+      rmSync(stateDir, { recursive: true, force: true });
+      segment.destroy();
+    });
 
-  it('stops keepalived itself once the wait for the agent is out', async () => {
-    const agent = new KeepalivedSupervisor({ nodeName: 'lvs-a', stateDir, netns: ns, startedBy: 'container' });
-    expect(await agent.ensure(spec)).toEqual({ action: 'started' });
-    const last = (await readPidFile(join(stateDir, 'keepalived.pid')))!;
-    await agent.stop({ release: false }); // the agent is gone; keepalived is still wanted
-    const exited = new Promise((resolve) => script.once('exit', (code) => resolve(code)));
-    script.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(await isAlive(last)).toBe(false);
-    const events = output
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as object);
-    expect(events.at(-1)).toMatchObject({ msg: 'keepalived container stopping', keepalivedStoppedBy: 'container' });
-  }, 60_000);
-});
+    it('stops keepalived itself once the wait for the agent is out', async () => {
+      const agent = new KeepalivedSupervisor({ nodeName: 'lvs-a', stateDir, netns: ns, startedBy: 'container' });
+      expect(await agent.ensure(spec)).toEqual({ action: 'started' });
+      const last = (await readPidFile(join(stateDir, 'keepalived.pid')))!;
+      await agent.stop({ release: false }); // the agent is gone; keepalived is still wanted
+      const exited = new Promise((resolve) => script.once('exit', (code) => resolve(code)));
+      script.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await isAlive(last)).toBe(false);
+      const events = output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as object);
+      expect(events.at(-1)).toMatchObject({ msg: 'keepalived container stopping', keepalivedStoppedBy: 'container' });
+    }, 60_000);
+  },
+);

@@ -3,28 +3,17 @@
 // (option netns: keepalived runs under `ip netns exec`, the FIFO and files are reached from here).
 // Timings are printed, not asserted: they belong to the benchmarks; the limits on the waits only
 // stop a hung test (a loaded machine has taken 3.8 s to the first MASTER). Needs root.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LVSNodeSpec, VrrpInstancePlan } from '../../../src/core/api/objects.js';
-import { isAlive, readPidFile, waitFor } from '../../../src/node/dataplane/keepalived/process.js';
+import { readPidFile, waitFor } from '../../../src/node/dataplane/keepalived/process.js';
 import type { HandoverResult, KeepalivedSupervisorOptions } from '../../../src/node/dataplane/keepalived/supervisor.js';
 import { KeepalivedSupervisor } from '../../../src/node/dataplane/keepalived/supervisor.js';
-import { Segment, holds, msUntilHolds } from './topology.js';
+import { Segment, canRunKeepalived, holds, killKeepalivedOf, msUntilHolds } from './topology.js';
 
 const VIP = '192.0.2.100';
-const canRun = process.getuid?.() === 0 && hasKeepalived();
-
-function hasKeepalived(): boolean {
-  try {
-    execFileSync('keepalived', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // As the planner makes it for two directors: no interface (found from sourceAddress), the higher
 // priority starts MASTER, preempt, VRRPv2 with advert 1 s and PASS authentication.
@@ -48,7 +37,7 @@ function vrrpSpec(sourceAddress: string, priority: number, initialState: 'MASTER
 
 const log = (message: string) => console.log(`[keepalived-driver] ${message}`);
 
-describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two directors in netns', () => {
+describe.skipIf(!canRunKeepalived)('KeepalivedSupervisor with the real keepalived, two directors in netns', () => {
   const segment = new Segment(String(process.pid));
   const stateDirs: string[] = [];
   const supervisors: KeepalivedSupervisor[] = [];
@@ -92,11 +81,7 @@ describe.skipIf(!canRun)('KeepalivedSupervisor with the real keepalived, two dir
   afterAll(async () => {
     for (const s of supervisors) await s.stop({ release: true }).catch(() => {});
     for (const dir of stateDirs) {
-      // Whatever a failed test left: keepalived's VRRP process first, so its parent cannot respawn it.
-      for (const file of ['keepalived-vrrp.pid', 'keepalived.pid']) {
-        const pid = await readPidFile(join(dir, file));
-        if (pid !== undefined && (await isAlive(pid))) process.kill(pid, 'SIGKILL');
-      }
+      await killKeepalivedOf(dir);
       rmSync(dir, { recursive: true, force: true });
     }
     segment.destroy();

@@ -3,11 +3,33 @@
 // bridge. Every name carries a tag (the test's pid), so parallel runs do not meet; the veth ends
 // are created directly inside the namespaces, so no interface name touches the host's.
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { runCommand } from '../../../src/node/dataplane/command.js';
+import { isAlive, readPidFile } from '../../../src/node/dataplane/keepalived/process.js';
 import { linkAddressesOf } from '../../../src/node/dataplane/keepalived/links.js';
 import { parseIpAddrJson } from '../../../src/node/dataplane/ip-addr.js';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** These tests need root (namespaces, VRRP) and Debian's keepalived. */
+export const canRunKeepalived = process.getuid?.() === 0 && hasKeepalived();
+
+function hasKeepalived(): boolean {
+  try {
+    execFileSync('keepalived', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whatever a failed test left in a state dir: keepalived's VRRP process first, so that its parent cannot respawn it. */
+export async function killKeepalivedOf(stateDir: string): Promise<void> {
+  for (const file of ['keepalived-vrrp.pid', 'keepalived.pid']) {
+    const pid = await readPidFile(join(stateDir, file));
+    if (pid !== undefined && (await isAlive(pid))) process.kill(pid, 'SIGKILL');
+  }
+}
 
 export class Segment {
   readonly switchNs: string;
