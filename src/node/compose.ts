@@ -103,9 +103,14 @@ export function createDrivers(
     startedBy: keepalivedStarter,
     onStateChange: () => vrrpListeners.forEach((listener) => listener()),
     onHandover: (result) =>
-      log(result.yielded ? 'vrrp handed over before the stop' : 'vrrp handover: no backup took over in time', {
-        ...result,
-      }),
+      log(
+        result.yielded
+          ? 'vrrp handed over before the stop'
+          : result.error
+            ? 'vrrp handover not done: stopping with priority 0'
+            : 'vrrp handover: no backup took over in time',
+        { ...result },
+      ),
   });
   const ipvs: IpvsInterface = ipvsBackend === 'ipvsadm' ? new Ipvsadm(runCommand) : new NetlinkIpvs();
   return {

@@ -263,6 +263,35 @@ describe('KeepalivedSupervisor (fake keepalived)', () => {
       keepalived.restore();
     });
 
+    it('still stops keepalived when the handover cannot be made (its config refused)', async () => {
+      const handovers: HandoverResult[] = [];
+      let refuse = false;
+      const base = runWithAddresses(() => ipAddr);
+      const s = new KeepalivedSupervisor({
+        nodeName: 'lvs01',
+        stateDir,
+        keepalivedPath: writeFakeKeepalived(dir),
+        run: async (argv, o) =>
+          refuse && argv.includes('--config-test') ? { code: 1, stdout: '', stderr: 'refused' } : base(argv, o),
+        onHandover: (r) => handovers.push(r),
+        stopTimeoutMs: 3_000,
+      });
+      supervisors.push(s);
+      const keepalived = await notifier(s);
+      await s.ensure(spec(instance()));
+      const first = (await pid())!;
+      await keepalived.write('INSTANCE "VI_10" MASTER 150');
+      expect(await waitFor(async () => keepalived.state() === 'MASTER', 10_000)).toBe(true);
+      refuse = true;
+      await s.stop({ release: true });
+      expect(await isAlive(first)).toBe(false);
+      expect(reloadsSeen(stateDir)).toBe(0);
+      expect(handovers).toMatchObject([
+        { instances: ['VI_10'], yielded: false, error: expect.stringContaining('refused') },
+      ]);
+      keepalived.restore();
+    });
+
     it('an ensure without instances hands over the same way before it stops keepalived', async () => {
       const handovers: HandoverResult[] = [];
       const s = supervisor({ onHandover: (r) => handovers.push(r) });

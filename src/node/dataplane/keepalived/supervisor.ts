@@ -68,9 +68,11 @@ export interface KeepalivedSupervisorOptions {
 
 export interface HandoverResult {
   instances: string[];
-  /** Whether every one of them yielded to a backup before the stop (false: the wait ran out). */
+  /** Whether every one of them yielded to a backup before the stop (false: the wait ran out, or an error). */
   yielded: boolean;
   ms: number;
+  /** Why no handover was attempted after all (the config not taken, keepalived gone). */
+  error?: string;
 }
 
 /** Where keepalived's files are in a state directory: the agent's and the keepalived container's view alike. */
@@ -287,20 +289,32 @@ export class KeepalivedSupervisor {
     const pid = plan && (await this.runningPid());
     if (!plan || pid === undefined) return;
     const started = Date.now();
-    const text = renderKeepalivedConf(plan.spec, {
-      nodeName: this.options.nodeName,
-      notifyFifo: this.paths.fifo,
-      resolvedInterfaces: last!.resolved,
-    });
-    await this.writeConfigIfChanged(text);
-    await rm(this.paths.loaded, { force: true });
-    if (!signal(pid, 'SIGHUP')) return;
-    const yielded = await waitFor(
-      async () => plan.instances.every((name) => this.current.get(name)?.state !== 'MASTER'),
-      plan.timeoutMs,
-      20,
-    );
-    this.options.onHandover?.({ instances: plan.instances, yielded, ms: Date.now() - started });
+    const report = (yielded: boolean, error?: string) =>
+      this.options.onHandover?.({
+        instances: plan.instances,
+        yielded,
+        ms: Date.now() - started,
+        ...(error && { error }),
+      });
+    // Never in the stop's way: whatever fails here, the stop goes on (priority 0, as before).
+    try {
+      const text = renderKeepalivedConf(plan.spec, {
+        nodeName: this.options.nodeName,
+        notifyFifo: this.paths.fifo,
+        resolvedInterfaces: last!.resolved,
+      });
+      await this.writeConfigIfChanged(text);
+      await rm(this.paths.loaded, { force: true });
+      if (!signal(pid, 'SIGHUP')) return report(false, 'keepalived was gone before the reload');
+      const yielded = await waitFor(
+        async () => plan.instances.every((name) => this.current.get(name)?.state !== 'MASTER'),
+        plan.timeoutMs,
+        20,
+      );
+      report(yielded);
+    } catch (error) {
+      report(false, error instanceof Error ? error.message : String(error));
+    }
   }
 
   /** SIGTERM, wait for the exit (SIGKILL after stopTimeoutMs). False when nothing ran. */
