@@ -58,7 +58,7 @@ e2eSuite(
     // four nodes' runtimes, kubelets and images (about 1.5 GB in the VM's tmpfs) beside the topology
     LVS_E2E_MEM: '6144',
     // p1-p16 but p10 took about 30 minutes in the VM under TCG, p10 12 more
-    LVS_E2E_VM_TIMEOUT: rollout ? '3600' : '2700',
+    LVS_E2E_VM_TIMEOUT: rollout ? '3900' : '3000',
     LVS_E2E_PODS_ROLLOUT: rollout ? '1' : '0',
   },
   (outDir) => {

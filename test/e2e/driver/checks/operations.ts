@@ -29,8 +29,22 @@ import {
 } from '../pods.js';
 
 export async function deletePodCheck(c: Check): Promise<void> {
-  const before = await agentPodOn('lvs01');
-  c.note(`lvs01's agent pod: ${before?.metadata.name}`);
+  // The deletion is of a running agent (a planned move): after p15 the kubelet may still be
+  // starting the agent container it restarted (over 4 minutes on a loaded VM), and an agent
+  // deleted before it runs cannot hand anything over.
+  const settled = await waitFor(
+    "lvs01's agent pod Ready",
+    async () => {
+      const p = await agentPodOn('lvs01');
+      return p && ready(p) ? p : undefined;
+    },
+    300_000,
+    2000,
+  ).catch(() => undefined);
+  const before = settled?.value ?? (await agentPodOn('lvs01'));
+  c.note(
+    `lvs01's agent pod: ${before?.metadata.name}, Ready after ${settled ? `${settled.ms} ms` : 'never (deleted anyway)'}`,
+  );
   const holders: string[] = [];
   // once a second: every poll spawns ip(8), and under TCG the VM is busy enough with four nodes
   const watch = setInterval(() => void vipHolders().then((h) => holders.push(h.join(',') || '-')), 1000);
@@ -49,7 +63,9 @@ export async function deletePodCheck(c: Check): Promise<void> {
               const p = await agentPodOn('lvs01');
               return p && p.metadata.uid !== before.metadata.uid && ready(p) ? p : undefined;
             },
-            300_000,
+            // a pod's termination and a new one's start took 160-286 s on a loaded VM, and over
+            // 6 minutes on one run
+            600_000,
             2000,
           )
         ).ms;
