@@ -35,6 +35,19 @@ export async function agentPodOn(node: string): Promise<Json | undefined> {
 
 export const imageOf = (p: Json) => p.spec.containers[0].image as string;
 
+/** Waits (polling every 2 s) for a Ready agent pod on the node; the pod and the ms it took. */
+export function waitAgentPodReady(node: string, what: string, timeoutMs: number) {
+  return waitFor(
+    what,
+    async () => {
+      const p = await agentPodOn(node);
+      return p && ready(p) ? p : undefined;
+    },
+    timeoutMs,
+    2000,
+  );
+}
+
 /** Waits for an agent pod Ready on each Node and both controller replicas Ready; the ms it took. */
 export async function waitPodsReady(timeoutMs: number): Promise<number> {
   const { ms } = await waitFor(

@@ -25,6 +25,7 @@ import {
   ready,
   repo,
   underLoad,
+  waitAgentPodReady,
   waitPodsReady,
 } from '../pods.js';
 
@@ -32,15 +33,7 @@ export async function deletePodCheck(c: Check): Promise<void> {
   // The deletion is of a running agent (a planned move): after p15 the kubelet may still be
   // starting the agent container it restarted (over 4 minutes on a loaded VM), and an agent
   // deleted before it runs cannot hand anything over.
-  const settled = await waitFor(
-    "lvs01's agent pod Ready",
-    async () => {
-      const p = await agentPodOn('lvs01');
-      return p && ready(p) ? p : undefined;
-    },
-    300_000,
-    2000,
-  ).catch(() => undefined);
+  const settled = await waitAgentPodReady('lvs01', "lvs01's agent pod Ready", 300_000).catch(() => undefined);
   const before = settled?.value ?? (await agentPodOn('lvs01'));
   c.note(
     `lvs01's agent pod: ${before?.metadata.name}, Ready after ${settled ? `${settled.ms} ms` : 'never (deleted anyway)'}`,

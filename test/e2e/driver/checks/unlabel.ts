@@ -13,7 +13,7 @@ import { SERVICE_KEY, waitConverged } from '../converge.js';
 import { describe, table } from '../ipvs.js';
 import { getObject, kubectl } from '../kube.js';
 import type { Check } from '../results.js';
-import { DR, agentPodOn, expectServingAfter, ready, underLoad } from '../pods.js';
+import { DR, agentPodOn, expectServingAfter, underLoad, waitAgentPodReady } from '../pods.js';
 import { expectStatusMaster } from './status.js';
 
 const LABEL = 'lvs-operator.io/director';
@@ -82,15 +82,7 @@ export async function unlabelCheck(c: Check): Promise<void> {
   // labelled again: a director once more, the master by its priority
   const t1 = Date.now();
   await kubectl(['label', 'node', 'lvs01', `${LABEL}=true`]);
-  const back = await waitFor(
-    'an agent pod Ready on lvs01 again',
-    async () => {
-      const p = await agentPodOn('lvs01');
-      return p && ready(p) ? true : undefined;
-    },
-    300_000,
-    2000,
-  ).catch(() => ({ ms: -1 }));
+  const back = await waitAgentPodReady('lvs01', 'an agent pod Ready on lvs01 again', 300_000).catch(() => ({ ms: -1 }));
   c.expect(back.ms >= 0, 'labelled again, lvs01 gets its agent pod back');
   const { seen } = await waitConverged({ ...DR, flags: '' }, 300_000, false);
   c.figure('directorAgainS', (Date.now() - t1) / 1000);
