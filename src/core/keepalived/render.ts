@@ -38,6 +38,12 @@ export function renderKeepalivedConf(spec: LVSNodeSpec, options: KeepalivedRende
     'global_defs {',
     `${INDENT}router_id ${checked(options.nodeName, NODE_NAME, 'node name')}`,
     `${INDENT}vrrp_version ${globalVersion}`,
+    // When a split brain heals, the master that yields sends one advert of its own before it
+    // goes BACKUP, so the master that stays sees a lower priority and sends gratuitous ARP
+    // (keepalived's garp_lower_prio_repeat, 5 by default). Without it, whether the clients
+    // learn the remaining master's MAC depends on whose advert crossed first: the one that
+    // yielded keeps receiving the VIP's traffic and forwards it, until their ARP entries age.
+    `${INDENT}vrrp_higher_prio_send_advert true`,
   ];
   if (options.notifyFifo)
     lines.push(`${INDENT}notify_fifo ${checked(options.notifyFifo, /^\/[\w./-]+$/, 'notify FIFO path')}`);

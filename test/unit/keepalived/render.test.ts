@@ -46,7 +46,9 @@ describe('keepalived.conf for the seed (examples/seed-dr)', () => {
 describe('keepalived.conf rendering', () => {
   it('writes a sub-second advert with vrrp_version 3 in global_defs, before the instance parses it', () => {
     const conf = renderKeepalivedConf(spec(instance()), { nodeName: 'd1' });
-    expect(conf).toMatch(/global_defs \{\n\s+router_id d1\n\s+vrrp_version 3\n\}/);
+    expect(conf).toMatch(
+      /global_defs \{\n\s+router_id d1\n\s+vrrp_version 3\n\s+vrrp_higher_prio_send_advert true\n\}/,
+    );
     expect(conf).toMatch(/advert_int 0.1\n/);
   });
 
