@@ -142,6 +142,19 @@ export async function writeRun(name: string, figures: readonly Figure[], dir: st
   return path;
 }
 
+/**
+ * Takes the figures with these ids out of the run `name` (its date and machine stay): a later run
+ * of only some figures (a scale-only VM run) writes them under a name of its own, and the report
+ * must not show the older measurement beside the newer one.
+ */
+export async function dropFigures(name: string, ids: readonly string[], dir: string = resultsDir()): Promise<void> {
+  const path = join(dir, `${name}.json`);
+  const run = checkRun(JSON.parse(readFileSync(path, 'utf8')) as unknown, path);
+  const kept = { ...run, figures: run.figures.filter((f) => !ids.includes(f.id)) };
+  const options = (await resolveConfig(path)) ?? {};
+  writeFileSync(path, await format(JSON.stringify(kept), { ...options, parser: 'json' }));
+}
+
 /** Every run in `dir`, sorted by name; a file that is not a run is an error naming the file. */
 export function readRuns(dir: string = resultsDir()): Run[] {
   let names: string[];

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks (npm run bench): side by side with keepalived, on a real IPVS kernel (test/e2e's
 # topology in a QEMU VM with Debian's kernel where this one has none), plus the planner and the
-# parsers in-process. Writes bench/results/vm.json, plan.json and parsers.json, bench/results/summary.svg and the README's table.
+# parsers and the agent's own work per change in-process. Writes bench/results/vm.json, plan.json,
+# parsers.json and agent.json, bench/results/summary.svg and the README's table.
 # About 20 minutes on 2 cores. Needs root. Timings are reported, never judged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +13,17 @@ rm -rf "$out"
 mkdir -p "$out"
 node bench/run.mjs bench/vm/inputs.ts "$out/inputs"
 echo "bench: the VM run (log: $out/e2e.log, $out/driver.log)" >&2
+# LVS_BENCH_ONLY=scale: the 10,000-destination figures alone (about 8 minutes), written as
+# bench/results/vm-scale.json and taken out of vm.json; then the in-process agent figure.
+only=${LVS_BENCH_ONLY:-}
 LVS_E2E_DRIVER=bench/vm/driver.ts LVS_E2E_VM_TIMEOUT=3600 LVS_E2E_BENCH_SAMPLES=${LVS_BENCH_SAMPLES:-3} \
-  test/e2e/e2e.sh "$out" > "$out/e2e.log" 2>&1 || echo "bench: the VM run exited $?" >&2
-node bench/run.mjs bench/vm/collect.ts "$out/bench-vm.json"
-npm run --silent bench:plan
-npm run --silent bench:parsers
+  LVS_E2E_BENCH_ONLY=$only test/e2e/e2e.sh "$out" > "$out/e2e.log" 2>&1 || echo "bench: the VM run exited $?" >&2
+if [ "$only" = scale ]; then
+  node bench/run.mjs bench/vm/collect.ts "$out/bench-vm.json" vm-scale
+else
+  node bench/run.mjs bench/vm/collect.ts "$out/bench-vm.json"
+  npm run --silent bench:plan
+  npm run --silent bench:parsers
+fi
+npm run --silent bench:agent
 npm run --silent bench:report

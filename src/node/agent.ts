@@ -8,12 +8,13 @@ import { performance } from 'node:perf_hooks';
 import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
 import { condition, mergeConditions, type Condition, type ConditionInput } from '../core/api/conditions.js';
 import { normalizeIp } from '../core/net/address.js';
-import { drainKey, keepDraining, removalCandidates } from '../core/ipvs/drain.js';
+import { drainKey, keepDraining, removalCandidates, serviceOfDrainKey } from '../core/ipvs/drain.js';
+import { canonicalKeyOf } from '../core/ipvs/change-set.js';
 import { tableFromPlan } from '../core/ipvs/from-plan.js';
 import { destinationKey, formatHostPort, serviceKey, type IpvsTable } from '../core/ipvs/model.js';
-import { renderSave } from '../core/ipvs/save-format.js';
 import type { AgentDrivers } from './drivers.js';
 import { connectionCounts, IpvsConverger } from './ipvs/converge.js';
+import { tableDigest } from './ipvs/digest.js';
 import { writeState, type AgentState, type RetiringRecord } from './state.js';
 import type { HealthTracker } from './health/health-tracker.js';
 import { keepRetiring, type Retiring } from './retiring.js';
@@ -269,7 +270,10 @@ export class NodeAgent {
   /** A new plan, or the same one again: counts plan changes and keeps the VRIDs allocated. */
   private takePlan(planned: PlanRead): void {
     const state = this.o.state;
-    const digest = JSON.stringify(planned.spec);
+    // A digest, not the JSON itself: the state file is written on every pass, and at 10,000
+    // destinations the plan's JSON is 1.5 MB. (A state file from before holds the JSON: the
+    // first pass after the upgrade counts as a plan change, once.)
+    const digest = createHash('sha256').update(JSON.stringify(planned.spec)).digest('hex');
     if (digest !== state.specDigest || (planned.generation ?? state.generation) !== state.generation) {
       this.record({ generation: planned.generation ?? state.generation + 1, specDigest: digest });
       this.o.log?.('plan changed', { generation: state.generation });
@@ -299,7 +303,16 @@ export class NodeAgent {
   private async convergeIpvs(observe: boolean): Promise<void> {
     const desired = this.o.health.table(this.spec.ipvs?.services ?? []);
     const owned = new Set(this.o.state.ownedServices);
-    const result = await this.ipvs.converge(desired, owned, (actual, wanted) => this.drain(actual, wanted), observe);
+    // Services with destinations draining are looked at on every pass, changed or not: their
+    // connections decide when the weight-0 entries go.
+    const draining = [...this.drainingSince.keys()].map(serviceOfDrainKey);
+    const result = await this.ipvs.converge(
+      desired,
+      owned,
+      (actual, wanted) => this.drain(actual, wanted),
+      observe,
+      draining,
+    );
     const desiredKeys = desired.services.map(serviceKey);
     const actualKeys = new Set(result.actual.services.map(serviceKey));
     // Owned from now on: what we want, and what we wanted to delete but is still there.
@@ -311,10 +324,7 @@ export class NodeAgent {
     this.kernelWeights = new Map(
       managed.flatMap((s) => s.destinations.map((d) => [drainKey(serviceKey(s), destinationKey(d)), d.weight])),
     );
-    this.ipvsDigest = createHash('sha256')
-      .update(renderSave({ services: managed }))
-      .digest('hex')
-      .slice(0, 16);
+    this.ipvsDigest = tableDigest(managed);
     if (result.removedElsewhere.length)
       this.o.log?.('ipvs services of ours were deleted by another program; added back', {
         services: result.removedElsewhere,
@@ -343,9 +353,14 @@ export class NodeAgent {
 
   /** Keeps destinations that left the plan at weight 0 while they still have connections. */
   private async drain(actual: IpvsTable, desired: IpvsTable): Promise<IpvsTable> {
-    const candidates = removalCandidates(desired, tableFromPlan(this.spec), actual);
+    // desired and actual may be the part of the table this pass looks at: so is the plan here.
+    const looked = new Set(desired.services.map(canonicalKeyOf));
+    const planned = (this.spec.ipvs?.services ?? []).filter((s) => looked.has(canonicalKeyOf(s)));
+    const candidates = removalCandidates(desired, tableFromPlan({ ipvs: { services: planned } }), actual);
     if (candidates.length === 0) {
-      this.drainingSince.clear();
+      // Only the draining destinations of the services looked at are over.
+      for (const key of this.drainingSince.keys())
+        if (looked.has(serviceOfDrainKey(key))) this.drainingSince.delete(key);
       return desired;
     }
     const before = new Set(this.drainingSince.keys());
@@ -358,7 +373,11 @@ export class NodeAgent {
       now: this.now().getTime(),
       timeoutMs: this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
     });
-    this.drainingSince = result.draining;
+    // Entries of services this pass did not look at stay (none today: draining services are always looked at).
+    this.drainingSince = new Map([
+      ...[...this.drainingSince].filter(([k]) => !looked.has(serviceOfDrainKey(k))),
+      ...result.draining,
+    ]);
     const started = [...result.draining.keys()].filter((k) => !before.has(k));
     const ended = [...before].filter((k) => !result.draining.has(k));
     if (started.length) this.o.log?.('draining', { destinations: started });

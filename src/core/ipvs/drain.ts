@@ -17,6 +17,12 @@ export function drainKey(service: string, destination: string): string {
   return `${service} ${destination}`;
 }
 
+/** The service part of a drainKey. */
+export function serviceOfDrainKey(key: string): string {
+  const space = key.indexOf(' ');
+  return space < 0 ? key : key.slice(0, space);
+}
+
 export interface DrainInput {
   /** The table to program: the plan with health applied. */
   desired: IpvsTable;

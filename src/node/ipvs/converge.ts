@@ -11,7 +11,8 @@
 // reading the table again, so success is always judged by the kernel's table, never by a reply.
 import { diffOperations, diffTables } from '../../core/ipvs/diff.js';
 import { connectionCounts as countsByDrainKey } from '../../core/ipvs/list-format.js';
-import { serviceKey, type IpvsTable } from '../../core/ipvs/model.js';
+import { changeSet, knownTable, mergeKnown, serviceFingerprints, tableByKey } from '../../core/ipvs/change-set.js';
+import { serviceKey, type IpvsService, type IpvsTable } from '../../core/ipvs/model.js';
 import { operationLine } from '../../core/ipvs/operations.js';
 import { applyRestoreLines } from '../../core/ipvs/restore-sim.js';
 import type { IpvsInterface } from './interface.js';
@@ -38,38 +39,65 @@ export interface IpvsConvergeResult {
 export type AdjustDesired = (actual: IpvsTable, desired: IpvsTable) => Promise<IpvsTable>;
 
 export class IpvsConverger {
-  /** The table as last observed, with the batches applied since; undefined = observe next time. */
-  private known: IpvsTable | undefined;
+  /** The table as last observed, with the batches applied since, by canonical key; undefined = observe next time. */
+  private known: Map<string, IpvsService> | undefined;
+  /**
+   * The services the last pass converged, as wanted then (canonical key -> JSON): a service wanted
+   * the same way again need not be diffed (change-set.ts). Empty after a pass that did not fully
+   * take, so the next one diffs everything.
+   */
+  private converged = new Map<string, string>();
 
   constructor(private readonly ipvs: IpvsInterface) {}
 
   async observe(): Promise<IpvsTable> {
-    this.known = await this.ipvs.services();
-    return this.known;
+    const table = await this.ipvs.services();
+    this.known = tableByKey(table);
+    return table;
   }
 
   /**
    * Converges the services in `desired` (and deletes the `owned` ones no longer desired); every
    * other service in the kernel (kube-proxy's, a user's) is left as it is. Never flushes.
-   * observe: false diffs against the table as last known (a plan or health change); true reads it.
+   * observe: false diffs only what changed since the last pass (a plan or health change), against
+   * the table as last known; true reads the whole table and diffs all of it.
+   * alsoCheck: canonical service keys to diff even when unchanged (destinations draining).
    */
   async converge(
     wanted: IpvsTable,
     owned: Set<string>,
     adjust?: AdjustDesired,
     observe = true,
+    alsoCheck: Iterable<string> = [],
   ): Promise<IpvsConvergeResult> {
     const previous = this.known;
     if (!observe && previous) {
-      const result = await this.convergeFrom(previous, wanted, owned, adjust, false);
-      if (!result.failed.length) return { ...result, removedElsewhere: [] };
+      const result = await this.convergeChanged(previous, wanted, owned, adjust, alsoCheck);
+      if (result) return { ...result, removedElsewhere: [] };
       // A batch that did not take against the known table may have met drift: once more, observed.
     }
     const seen = await this.observe();
     const result = await this.convergeFrom(seen, wanted, owned, adjust, true);
+    this.converged = result.failed.length ? new Map() : serviceFingerprints(wanted);
     return { ...result, removedElsewhere: previous ? removedSince(previous, seen, owned, wanted) : [] };
   }
 
+  /** The services that changed, diffed against the known table; undefined when the batch did not fully take. */
+  private async convergeChanged(
+    known: Map<string, IpvsService>,
+    wanted: IpvsTable,
+    owned: Set<string>,
+    adjust: AdjustDesired | undefined,
+    alsoCheck: Iterable<string>,
+  ): Promise<Omit<IpvsConvergeResult, 'removedElsewhere'> | undefined> {
+    const change = changeSet({ wanted, converged: this.converged, known, owned, alsoCheck });
+    const result = await this.convergeFrom(change.known, change.wanted, change.owned, adjust, false);
+    if (result.failed.length || !this.known) return undefined;
+    this.converged = change.fingerprints;
+    return { ...result, actual: knownTable(this.known) };
+  }
+
+  /** Diffs before against wanted, applies, and records the table after; `before` and `wanted` may be a part of the table (the same services in both). */
   private async convergeFrom(
     before: IpvsTable,
     wanted: IpvsTable,
@@ -87,8 +115,12 @@ export class IpvsConverger {
     // An observing pass checks its batch by observing again; the others trust a batch whose
     // every operation succeeded, as the simulator applies it.
     const simulated = !observed && errors.length === 0 ? simulate(before, applied) : undefined;
-    this.known = simulated ?? table;
-    const actual = this.known ?? (await this.observe());
+    if (simulated && this.known) {
+      const touched = [...before.services, ...simulated.services].map(serviceKey);
+      this.known = mergeKnown(this.known, touched, simulated);
+    } else if (observed && table) this.known = tableByKey(table);
+    else if (!simulated) await this.observe();
+    const actual = observed || !simulated ? knownTable(this.known!) : simulated;
     const failed = diffTables(actual, desired, options);
     return { applied, failed, errors: failed.length ? errors : [], actual };
   }
@@ -100,13 +132,15 @@ export async function connectionCounts(ipvs: Pick<IpvsInterface, 'connections'>)
 }
 
 /** Owned and wanted services of `previous` that `seen` lacks, by key. */
-function removedSince(previous: IpvsTable, seen: IpvsTable, owned: Set<string>, wanted: IpvsTable): string[] {
+function removedSince(
+  previous: ReadonlyMap<string, IpvsService>,
+  seen: IpvsTable,
+  owned: Set<string>,
+  wanted: IpvsTable,
+): string[] {
   const present = new Set(seen.services.map(serviceKey));
   const stillWanted = new Set(wanted.services.map(serviceKey));
-  return previous.services
-    .map(serviceKey)
-    .filter((k) => owned.has(k) && stillWanted.has(k) && !present.has(k))
-    .sort();
+  return [...previous.keys()].filter((k) => owned.has(k) && stillWanted.has(k) && !present.has(k)).sort();
 }
 
 /** The table after a batch that fully succeeded, or undefined if the simulator disagrees. */

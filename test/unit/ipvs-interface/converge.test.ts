@@ -129,3 +129,57 @@ describe('connectionCounts', () => {
     expect(counts.get('TCP/192.0.2.100:80 10.0.0.2:80')).toBe(0);
   });
 });
+
+describe('IpvsConverger, change by change', () => {
+  const many = (weightOf3 = 1) =>
+    Array.from({ length: 6 }, (_, i) =>
+      tcp(`192.0.2.${10 + i}`, 80, 'rr', {}, [dr('10.0.0.1', 80, i === 3 ? weightOf3 : 1)]),
+    );
+
+  it('a pass that does not observe diffs only the service that changed', async () => {
+    const { ipvs, converger } = setup();
+    await converger.converge(table(...many()), new Set());
+    ipvs.table = table(foreign, ...many().map((s, i) => (i === 5 ? { ...s, scheduler: 'wlc' } : s))); // drift elsewhere
+    const result = await converger.converge(table(...many(4)), new Set(), undefined, false);
+    expect(result.applied).toEqual(['-e -t 192.0.2.13:80 -r 10.0.0.1:80 -g -w 4']);
+    expect(ipvs.batches.at(-1)!.length).toBe(1);
+    // the drift in another service is the resync's to repair: the next observing pass does
+    const resync = await converger.converge(table(...many(4)), new Set());
+    expect(resync.applied).toEqual(['-E -t 192.0.2.15:80 -s rr']);
+    expect(renderSave(ipvs.table)).toBe(renderSave(table(foreign, ...many(4))));
+  });
+
+  it('sends nothing when the plan is the same, and looks at a named service all the same', async () => {
+    const { ipvs, converger } = setup();
+    await converger.converge(table(...many()), new Set());
+    const seen: string[] = [];
+    const result = await converger.converge(
+      table(...many()),
+      new Set(),
+      async (actual, wanted) => {
+        seen.push(renderSave(actual), renderSave(wanted));
+        return wanted;
+      },
+      false,
+      ['TCP/192.0.2.12:80'],
+    );
+    expect(result.applied).toEqual([]);
+    expect(seen).toEqual([renderSave(table(many()[2]!)), renderSave(table(many()[2]!))]);
+    expect(renderSave(result.actual)).toBe(renderSave(ipvs.table)); // the whole table, as known
+  });
+
+  it('after a pass that did not fully take, the next change diffs the whole table', async () => {
+    const { ipvs, converger } = setup();
+    ipvs.refuse = (op) =>
+      op.kind === 'add-destination' && op.service.address === '192.0.2.11' && 'No such file or directory';
+    const first = await converger.converge(table(...many()), new Set());
+    expect(first.failed).toEqual(['-a -t 192.0.2.11:80 -r 10.0.0.1:80 -g -w 1']);
+    ipvs.refuse = () => false;
+    const result = await converger.converge(table(...many(2)), new Set(), undefined, false);
+    expect(result.applied).toEqual([
+      '-a -t 192.0.2.11:80 -r 10.0.0.1:80 -g -w 1',
+      '-e -t 192.0.2.13:80 -r 10.0.0.1:80 -g -w 2',
+    ]);
+    expect(renderSave(ipvs.table)).toBe(renderSave(table(foreign, ...many(2))));
+  });
+});
