@@ -15,10 +15,10 @@ import type { LVSNodeSpec } from '../../src/core/api/objects.js';
 import { validateObjects } from '../../src/core/api/validate/index.js';
 import { tableFromPlan } from '../../src/core/ipvs/from-plan.js';
 import { renderSave } from '../../src/core/ipvs/save-format.js';
-import { fileURLToPath } from 'node:url';
 import { plan } from '../../src/core/plan/plan.js';
 import { fleet } from '../fleet.js';
 import { keepalivedEquivalent } from '../keepalived-conf.js';
+import { repoRoot } from '../results.js';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: inputs.ts OUTDIR');
@@ -33,7 +33,7 @@ function planDir(dir: string) {
 mkdirSync(join(out, 'scale', 'a'), { recursive: true });
 mkdirSync(join(out, 'scale', 'b'), { recursive: true });
 // bundled by bench/run.mjs into node_modules/.cache: paths are found from the package root
-const seed = planDir(fileURLToPath(new URL('../../test/e2e/manifests/seed-dr', import.meta.url)));
+const seed = planDir(join(repoRoot(), 'test/e2e/manifests/seed-dr'));
 for (const d of ['lvs01', 'lvs02']) {
   writeFileSync(join(out, `seed-${d}.conf`), keepalivedEquivalent(seed.get(d)!, d, 'eth0'));
 }

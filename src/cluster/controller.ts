@@ -33,6 +33,7 @@ import { desiredState, isEmptySpec, type Desired } from './desired.js';
 import { realServerEvents, virtualServiceEvents, type EventSpec } from './events.js';
 import { WorkQueue } from './queue.js';
 import { stableJson } from '../core/api/stable-json.js';
+import { ValidationMemo } from '../core/api/validate/index.js';
 import { nodeViews, realServerStatus, virtualServiceStatus, type NodeView } from './status.js';
 import { FINALIZER, isDeleting, type World } from './world.js';
 import { nodesHolding } from './finalizer.js';
@@ -71,6 +72,8 @@ export class Controller {
   private version = 0;
   private computed: Computed | undefined;
   private lastGood = new Map<string, ManifestObject>();
+  /** Each version of an object is checked once (validate/index.ts ValidationMemo). */
+  private readonly validated = new ValidationMemo();
   /** The problem last reported on each Node, so that an Event is recorded once per message. */
   private readonly nodeProblems = new Map<string, string>();
   /** What each VirtualService and RealServer last gave the plan (changesInput). */
@@ -175,7 +178,7 @@ export class Controller {
   private compute(): Computed {
     if (this.computed?.version === this.version) return this.computed;
     const world = this.world();
-    const desired = desiredState(world, this.lastGood);
+    const desired = desiredState(world, this.lastGood, this.validated);
     this.lastGood = desired.lastGood;
     this.computed = { version: this.version, desired, views: nodeViews(desired, world.lvsNodes) };
     return this.computed;

@@ -14,7 +14,12 @@ import {
   type ObjectSet,
   type VirtualService,
 } from '../core/api/objects.js';
-import { formatError, type ValidationError, type ValidObjectSet } from '../core/api/validate/index.js';
+import {
+  formatError,
+  type ValidationError,
+  type ValidationMemo,
+  type ValidObjectSet,
+} from '../core/api/validate/index.js';
 import { planKeepingLastGood } from '../core/plan/last-good.js';
 import { isDeleting, type World } from './world.js';
 
@@ -43,7 +48,11 @@ export interface Desired {
 export const labelOf = (o: { kind: string; metadata: { name?: string; namespace?: string } }) =>
   `${o.kind} ${objectRef(o)}`;
 
-export function desiredState(world: World, lastGood: ReadonlyMap<string, ManifestObject>): Desired {
+export function desiredState(
+  world: World,
+  lastGood: ReadonlyMap<string, ManifestObject>,
+  memo?: ValidationMemo,
+): Desired {
   // A VirtualService being deleted is planned away: that is how its finalizer's cleanup happens.
   const live: ManifestObject[] = [
     ...world.virtualServices.filter((vs) => !isDeleting(vs)),
@@ -51,7 +60,8 @@ export function desiredState(world: World, lastGood: ReadonlyMap<string, Manifes
     ...world.nodes,
     ...world.secrets,
   ];
-  const checked = planKeepingLastGood({ objects: live, lastGood }, previousAllocations(world.virtualServices));
+  const checked = planKeepingLastGood({ objects: live, lastGood, memo }, previousAllocations(world.virtualServices));
+  memo?.sweep();
   const problems = new Map<string, ObjectProblems>();
   const problemsOf = (label: string) => {
     let p = problems.get(label);

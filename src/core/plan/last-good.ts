@@ -9,7 +9,12 @@
 // gone (deleted, or removed from a file that reads) is gone with its last valid version. The last
 // valid versions handed to the next pass are the objects planned: every valid one and every kept one.
 import { objectRef, type ManifestObject } from '../api/objects.js';
-import { validateObjects, type ValidationError, type ValidObjectSet } from '../api/validate/index.js';
+import {
+  validateObjects,
+  type ValidationError,
+  type ValidationMemo,
+  type ValidObjectSet,
+} from '../api/validate/index.js';
 import { plan, type PlanResult } from './plan.js';
 
 /** The identity of an object across passes: `Kind namespace/name` in one string. */
@@ -22,6 +27,8 @@ export interface LastGoodInput {
   lastGood: ReadonlyMap<string, ManifestObject>;
   /** Whether what this last valid version came from could not be read now (local mode's broken files). */
   unreadable?: (lastGood: ManifestObject) => boolean;
+  /** The controller's memo of objects already checked, by resourceVersion (validate/index.ts). */
+  memo?: ValidationMemo;
 }
 
 export interface CheckedKeepingLastGood {
@@ -36,7 +43,7 @@ export interface CheckedKeepingLastGood {
 }
 
 export function validateKeepingLastGood(input: LastGoodInput): CheckedKeepingLastGood {
-  const checked = validateObjects(input.objects);
+  const checked = validateObjects(input.objects, input.memo);
   const valid = [...all(checked.valid)];
   const validKeys = new Set(valid.map(lastGoodKey));
   const present = new Set(input.objects.map(lastGoodKey));
@@ -46,7 +53,7 @@ export function validateKeepingLastGood(input: LastGoodInput): CheckedKeepingLas
     if (present.has(key) || input.unreadable?.(object)) candidates.push(object);
   }
   // Without a candidate the first validation already gave the set: a resync does not pay twice.
-  const set = candidates.length ? validateObjects([...valid, ...candidates]).valid : checked.valid;
+  const set = candidates.length ? validateObjects([...valid, ...candidates], input.memo).valid : checked.valid;
   const planned = new Map([...all(set)].map((o) => [lastGoodKey(o), o]));
   const kept = candidates.filter((o) => planned.has(lastGoodKey(o)));
   return { valid: set, errors: checked.errors, kept, lastGood: planned };

@@ -1,7 +1,7 @@
 // Evaluates the CRDs' x-kubernetes-validations CEL rules with @marcbachmann/cel-js, the way the
 // API server does: each rule at its schema location, `self` being the (defaulted) value there.
 import { parse } from '@marcbachmann/cel-js';
-import type { CelRule, SchemaNode } from './crds.js';
+import { schemaHas, type CelRule, type SchemaNode } from './crds.js';
 import { valueAt, type FieldProblem, type PathSegment } from './errors.js';
 
 type Compiled = ReturnType<typeof parse>;
@@ -28,7 +28,7 @@ export function evaluateCelRules(
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const walk = (node: SchemaNode, v: unknown, path: PathSegment[]): void => {
-    if (v === undefined) return;
+    if (v === undefined || !schemaHas(node, 'cel')) return;
     for (const rule of node['x-kubernetes-validations'] ?? []) {
       const problem = evaluateRule(rule, node, v, path, schemaErrorPaths);
       if (problem) problems.push(problem);

@@ -17,6 +17,36 @@ export interface SchemaNode {
   [keyword: string]: unknown;
 }
 
+type SchemaFeature = 'cel' | 'listMap';
+const FEATURE_HERE: Record<SchemaFeature, (node: SchemaNode) => boolean> = {
+  cel: (node) => (node['x-kubernetes-validations']?.length ?? 0) > 0,
+  listMap: (node) => node['x-kubernetes-list-type'] === 'map',
+};
+const featureBelow: Record<SchemaFeature, WeakMap<SchemaNode, boolean>> = {
+  cel: new WeakMap(),
+  listMap: new WeakMap(),
+};
+
+/**
+ * Whether the node, or any node under it, has CEL rules (cel) or is a list-map (listMap): the
+ * walks that look for them skip the rest, so that a plan's 10,000 destinations, which have
+ * neither, are not visited twice more after the schema validator. Remembered per schema node.
+ */
+export function schemaHas(node: SchemaNode, feature: SchemaFeature): boolean {
+  const memo = featureBelow[feature];
+  let has = memo.get(node);
+  if (has === undefined) {
+    const children = [
+      ...Object.values(node.properties ?? {}),
+      ...(node.items ? [node.items] : []),
+      ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
+    ];
+    has = FEATURE_HERE[feature](node) || children.some((child) => schemaHas(child, feature));
+    memo.set(node, has);
+  }
+  return has;
+}
+
 /** One x-kubernetes-validations entry. */
 export interface CelRule {
   rule: string;
