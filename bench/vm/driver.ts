@@ -244,7 +244,7 @@ function figures(): FigureInput[] {
       better: 'lower',
       ours: { label: 'lvs-operator agent starting on its LVSNode', samples: s.agentColdS },
       anchor: { label: 'ipvsadm -R of the same rules', samples: s.rawRestoreS },
-      note: 'The agent programs through one ipvsadm -R batch, so this is what its own start adds to the tool.',
+      note: 'The agent programs over generic netlink (batches of 128 messages), not through ipvsadm: the anchor says what the tool alone takes for the same rules.',
     });
     out.push({
       id: 'g-agent-memory-10k',
