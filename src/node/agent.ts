@@ -270,13 +270,21 @@ export class NodeAgent {
   /** A new plan, or the same one again: counts plan changes and keeps the VRIDs allocated. */
   private takePlan(planned: PlanRead): void {
     const state = this.o.state;
-    // A digest, not the JSON itself: the state file is written on every pass, and at 10,000
-    // destinations the plan's JSON is 1.5 MB. (A state file from before holds the JSON: the
-    // first pass after the upgrade counts as a plan change, once.)
-    const digest = createHash('sha256').update(JSON.stringify(planned.spec)).digest('hex');
-    if (digest !== state.specDigest || (planned.generation ?? state.generation) !== state.generation) {
-      this.record({ generation: planned.generation ?? state.generation + 1, specDigest: digest });
-      this.o.log?.('plan changed', { generation: state.generation });
+    if (planned.generation !== undefined) {
+      // An LVSNode's generation moves with every change of its spec: nothing to compare.
+      if (planned.generation !== state.generation) {
+        this.record({ generation: planned.generation });
+        this.o.log?.('plan changed', { generation: planned.generation });
+      }
+    } else {
+      // Local mode counts its plan changes itself, by a digest of the plan (not the JSON itself:
+      // the state file is written on every pass, and at 10,000 destinations the JSON is 1.5 MB;
+      // a state file from before holds the JSON, so the first pass after the upgrade counts once).
+      const digest = createHash('sha256').update(JSON.stringify(planned.spec)).digest('hex');
+      if (digest !== state.specDigest) {
+        this.record({ generation: state.generation + 1, specDigest: digest });
+        this.o.log?.('plan changed', { generation: state.generation });
+      }
     }
     if (planned.allocations) this.record({ allocations: planned.allocations });
   }

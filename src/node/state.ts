@@ -29,7 +29,7 @@ export interface AgentState {
   generation: number;
   /** The generation of the last pass that converged everything. */
   appliedGeneration: number;
-  /** SHA-256 (hex) of the JSON of the last plan applied, to tell a new plan from the same one. */
+  /** SHA-256 (hex) of the JSON of the last plan applied, to tell a new plan from the same one (local mode; the in-cluster agent goes by its LVSNode's generation). */
   specDigest: string;
   ownedServices: string[];
   ownedAddresses: AddressPlan[];

@@ -62,7 +62,7 @@ export function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
   const calls: string[] = [];
   const reports: LVSNodeStatus[] = [];
   const health = new FakeHealth();
-  const current: { spec: LVSNodeSpec; reads: number; allocations?: Record<string, number> } = {
+  const current: { spec: LVSNodeSpec; reads: number; allocations?: Record<string, number>; generation?: number } = {
     spec: initialSpec,
     reads: 0,
   };
@@ -95,7 +95,7 @@ export function setup(initialSpec: LVSNodeSpec, state?: AgentState) {
       plan: {
         read: () => {
           current.reads += 1;
-          return { spec: current.spec, messages: [], allocations: current.allocations };
+          return { spec: current.spec, messages: [], allocations: current.allocations, generation: current.generation };
         },
       },
       drivers,

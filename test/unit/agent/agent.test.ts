@@ -28,6 +28,23 @@ describe('the node agent loop', () => {
     expect(reports.at(-1)!.appliedGeneration).toBe(1);
   });
 
+  it("reports the LVSNode's generation as applied (the in-cluster agent), and a restarted agent keeps it", async () => {
+    const { agent, current, reports, restart } = setup(seedPlan);
+    current.generation = 7;
+    await agent.reconcile();
+    expect(reports.at(-1)!.appliedGeneration).toBe(7);
+    const heavier = structuredClone(seedPlan);
+    heavier.ipvs!.services![0]!.destinations[0]!.weight = 3;
+    current.spec = heavier;
+    current.generation = 8;
+    await agent.reconcile();
+    expect(reports.at(-1)!.appliedGeneration).toBe(8);
+    const again = restart();
+    await again.reconcile();
+    expect(again.state.generation).toBe(8);
+    expect(again.state.appliedGeneration).toBe(8);
+  });
+
   it('repairs drift on the next pass: a deleted service comes back, and only it is re-sent', async () => {
     const { agent, kernel } = setup(seedPlan);
     await agent.reconcile();
