@@ -5,19 +5,17 @@
 // stop the others; its error goes into the status and the next pass tries again.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { AddressPlan, LVSNodeSpec, LVSNodeStatus, SysctlPlan, TunnelPlan } from '../core/api/objects.js';
+import type { LVSNodeSpec, LVSNodeStatus } from '../core/api/objects.js';
 import { condition, mergeConditions, type Condition, type ConditionInput } from '../core/api/conditions.js';
 import { normalizeIp } from '../core/net/address.js';
-import { drainKey, keepDraining, removalCandidates, serviceOfDrainKey } from '../core/ipvs/drain.js';
-import { canonicalKeyOf } from '../core/ipvs/change-set.js';
-import { tableFromPlan } from '../core/ipvs/from-plan.js';
-import { destinationKey, formatHostPort, serviceKey, type IpvsTable } from '../core/ipvs/model.js';
+import { drainKey } from '../core/ipvs/drain.js';
+import { destinationKey, formatHostPort, serviceKey } from '../core/ipvs/model.js';
 import type { AgentDrivers } from './drivers.js';
 import { connectionCounts, IpvsConverger } from './ipvs/converge.js';
 import { tableDigest } from './ipvs/digest.js';
-import { writeState, type AgentState, type RetiringRecord } from './state.js';
+import { writeState, type AgentState } from './state.js';
 import type { HealthTracker } from './health/health-tracker.js';
-import { keepRetiring, type Retiring } from './retiring.js';
+import { KeptItems } from './kept.js';
 
 export interface PlanReader {
   /**
@@ -70,21 +68,6 @@ export function isEmptyPlan(spec: LVSNodeSpec | undefined): boolean {
   );
 }
 
-/** What was applied last of one kind, and which of it is retiring since when. Saved with the state
- * (KeptState): a restarted agent keeps each item only for what is left of its timeout. */
-interface RetiringSet<T> {
-  applied: T[];
-  since: Map<string, Retiring<T>>;
-}
-const retiringSet = <T>(saved: RetiringRecord<T> | undefined): RetiringSet<T> => ({
-  applied: saved?.applied ?? [],
-  since: new Map(Object.entries(saved?.since ?? {})),
-});
-const retiringRecord = <T>(set: RetiringSet<T>): RetiringRecord<T> => ({
-  applied: set.applied,
-  since: Object.fromEntries(set.since),
-});
-
 export class NodeAgent {
   private spec: LVSNodeSpec = {};
   private queue: Promise<void> = Promise.resolve();
@@ -99,14 +82,8 @@ export class NodeAgent {
   private leaving = false;
   /** Weights in the kernel after the last IPVS step, by drainKey: the status reports them. */
   private kernelWeights = new Map<string, number>();
-  /** Destinations kept at weight 0 until their connections end (drain.ts), since when. */
-  private drainingSince: Map<string, number>;
-  /** A real server's VIPs, tunnels and sysctls that left the plan, kept while directors drain it (retiring.ts). */
-  private readonly retiring: {
-    addresses: RetiringSet<AddressPlan>;
-    tunnels: RetiringSet<TunnelPlan>;
-    sysctls: RetiringSet<SysctlPlan>;
-  };
+  /** What left the plan but is kept a while: draining destinations, a real server's retiring VIPs (kept.ts). */
+  private readonly kept: KeptItems;
 
   /** The state, as the agent last wrote it: read it (metrics do), never write it. */
   get state(): Readonly<AgentState> {
@@ -119,13 +96,11 @@ export class NodeAgent {
   constructor(private readonly o: AgentOptions) {
     this.ipvs = new IpvsConverger(o.drivers.ipvs);
     // What an agent before this one kept goes on from when it started (the state file).
-    const kept = o.state.kept;
-    this.drainingSince = new Map(Object.entries(kept?.draining ?? {}));
-    this.retiring = {
-      addresses: retiringSet(kept?.addresses),
-      tunnels: retiringSet(kept?.tunnels),
-      sysctls: retiringSet(kept?.sysctls),
-    };
+    this.kept = new KeptItems(o.state.kept, {
+      timeoutMs: o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      now: () => this.now().getTime(),
+      log: o.log,
+    });
     o.health.onChange(() => this.enqueue(() => this.applyIpvs()));
     // A VRRP transition (keepalived's notify FIFO) is news for the status at once, not at the next pass.
     o.drivers.vrrp.onChange?.(() => this.report());
@@ -221,15 +196,10 @@ export class NodeAgent {
     if (releasing) await vrrp();
     const directs = (spec.ipvs?.services?.length ?? 0) > 0 || spec.connectionSync !== undefined;
     if (directs) await step('kernel modules', () => d.loadModule('ip_vs'));
-    const kept = this.retiring;
-    const addresses = this.keep(
-      'addresses',
-      kept.addresses,
-      spec.addresses ?? [],
-      (a) => `${a.interface} ${a.address}`,
-    );
-    const tunnels = this.keep('tunnels', kept.tunnels, spec.tunnels ?? [], (t) => t.name);
-    const sysctls = this.keep('sysctls', kept.sysctls, spec.sysctls ?? [], (x) => x.name);
+    const kept = this.kept;
+    const addresses = kept.keep('addresses', spec.addresses ?? [], (a) => `${a.interface} ${a.address}`, this.leaving);
+    const tunnels = kept.keep('tunnels', spec.tunnels ?? [], (t) => t.name, this.leaving);
+    const sysctls = kept.keep('sysctls', spec.sysctls ?? [], (x) => x.name, this.leaving);
     // Addresses and tunnels first: net.ipv4.conf.tunl0.* exists only once tunl0 does.
     await step('addresses', async () => {
       const r = await d.addresses(addresses, tunnels, this.o.state.ownedAddresses);
@@ -254,14 +224,7 @@ export class NodeAgent {
     }
     if (!releasing) await vrrp();
     if (this.errors.length === 0) this.record({ appliedGeneration: this.o.state.generation });
-    this.record({
-      kept: {
-        draining: Object.fromEntries(this.drainingSince),
-        addresses: retiringRecord(kept.addresses),
-        tunnels: retiringRecord(kept.tunnels),
-        sysctls: retiringRecord(kept.sysctls),
-      },
-    });
+    this.record({ kept: kept.saved() });
     writeState(this.o.stateDir, this.o.state);
     this.report();
     return true;
@@ -313,13 +276,12 @@ export class NodeAgent {
     const owned = new Set(this.o.state.ownedServices);
     // Services with destinations draining are looked at on every pass, changed or not: their
     // connections decide when the weight-0 entries go.
-    const draining = [...this.drainingSince.keys()].map(serviceOfDrainKey);
     const result = await this.ipvs.converge(
       desired,
       owned,
-      (actual, wanted) => this.drain(actual, wanted),
+      (actual, wanted) => this.kept.drain(actual, wanted, this.spec, () => connectionCounts(this.o.drivers.ipvs)),
       observe,
-      draining,
+      this.kept.drainingServices(),
     );
     const desiredKeys = desired.services.map(serviceKey);
     const actualKeys = new Set(result.actual.services.map(serviceKey));
@@ -346,63 +308,6 @@ export class NodeAgent {
       );
   }
 
-  /** The plan's items of one kind, plus those that left it less than the drain timeout ago. */
-  private keep<T>(kind: string, r: RetiringSet<T>, desired: T[], key: (item: T) => string): T[] {
-    const now = this.now().getTime();
-    // Leaving for good, nothing is kept: no agent would be here to remove it after the drain.
-    const timeout = this.leaving ? 0 : (this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
-    const result = keepRetiring(r.applied, desired, r.since, key, now, timeout);
-    const started = [...result.retiring.keys()].filter((k) => !r.since.has(k));
-    if (started.length) this.o.log?.('keeping while directors drain', { kind, items: started });
-    r.applied = result.items;
-    r.since = result.retiring;
-    return result.items;
-  }
-
-  /** Keeps destinations that left the plan at weight 0 while they still have connections. */
-  private async drain(actual: IpvsTable, desired: IpvsTable): Promise<IpvsTable> {
-    // desired and actual may be the part of the table this pass looks at: so is the plan here.
-    const looked = new Set(desired.services.map(canonicalKeyOf));
-    const planned = (this.spec.ipvs?.services ?? []).filter((s) => looked.has(canonicalKeyOf(s)));
-    const candidates = removalCandidates(desired, tableFromPlan({ ipvs: { services: planned } }), actual);
-    if (candidates.length === 0) {
-      // Only the draining destinations of the services looked at are over.
-      for (const key of this.drainingSince.keys())
-        if (looked.has(serviceOfDrainKey(key))) this.drainingSince.delete(key);
-      return desired;
-    }
-    const before = new Set(this.drainingSince.keys());
-    const result = keepDraining({
-      desired,
-      actual,
-      candidates,
-      connections: await connectionCounts(this.o.drivers.ipvs),
-      drainingSince: this.drainingSince,
-      now: this.now().getTime(),
-      timeoutMs: this.o.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
-    });
-    // Entries of services this pass did not look at stay (none today: draining services are always looked at).
-    this.drainingSince = new Map([
-      ...[...this.drainingSince].filter(([k]) => !looked.has(serviceOfDrainKey(k))),
-      ...result.draining,
-    ]);
-    const started = [...result.draining.keys()].filter((k) => !before.has(k));
-    const ended = [...before].filter((k) => !result.draining.has(k));
-    if (started.length) this.o.log?.('draining', { destinations: started });
-    if (ended.length) this.o.log?.('drained', { destinations: ended });
-    return result.desired;
-  }
-
-  /** What left the plan and is still kept (drained destinations, a real server's retiring items). */
-  private retiringItems(): string[] {
-    return [
-      ...[...this.drainingSince.keys()].map((k) => `ipvs ${k}`),
-      ...[...this.retiring.addresses.since.keys()].map((k) => `address ${k}`),
-      ...[...this.retiring.tunnels.since.keys()].map((k) => `tunnel ${k}`),
-      ...[...this.retiring.sysctls.since.keys()].map((k) => `sysctl ${k}`),
-    ].sort();
-  }
-
   private now(): Date {
     return this.o.now?.() ?? new Date();
   }
@@ -420,7 +325,7 @@ export class NodeAgent {
         state: s.state,
         since: s.since.toISOString(),
       })),
-      retiring: this.retiringItems(),
+      retiring: this.kept.items(),
       destinations: this.o.health.snapshot().map((d) => {
         const key = drainKey(d.service, formatHostPort(normalizeIp(d.address) ?? d.address, d.port));
         const weight = this.kernelWeights.get(key);
