@@ -15,6 +15,7 @@ import {
   type VirtualService,
   type VrrpInstancePlan,
 } from '../api/objects.js';
+import { copyJson } from '../api/json-copy.js';
 import { buildDestination, resolveRealServerAddress } from './destinations.js';
 import { compareNames, hasInternalIp, nodeAddress, nodeInterface } from '../api/directors.js';
 import { hostPrefix, normalizeIp } from '../net/ip.js';
@@ -100,7 +101,7 @@ export function plan(objects: ObjectSet, previousAllocations: ReadonlyMap<string
       if (leader.spec.vrrp?.unicast) instance.unicastPeers = unicastPeers(group.directors, director, group.vip);
       draft.instances.push(instance);
       if (syncGroup) draft.syncGroups.set(syncGroup, [...(draft.syncGroups.get(syncGroup) ?? []), instance.name]);
-      draft.services.push(...services.map((s) => structuredClone(s)));
+      draft.services.push(...services.map((s) => copyJson(s)));
       if (group.members.some((vs) => vs.spec.connectionSync?.enabled ?? true)) draft.syncVrids.push(vrid);
       for (const vs of group.members) {
         for (const [key, value] of directorSysctls(vs.spec.forwarding ?? 'DR', group.vip, iface))

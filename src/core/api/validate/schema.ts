@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { evaluateCelRules } from './cel.js';
 import { schemaHas, type CrdInfo, type SchemaNode } from './crds.js';
+import { copyJson } from '../json-copy.js';
 import { joinPath, valueAt, type FieldProblem, type PathSegment, type ValidationError } from './errors.js';
 
 /**
@@ -116,21 +117,11 @@ export function validateAgainstCrd(crd: CrdInfo, object: unknown): { object: unk
 }
 
 /**
- * A deep copy of a JSON value without its null-valued keys: the API server prunes null values of
- * non-nullable fields before defaulting (none of our fields is nullable), so `vrrp:` with nothing
- * after it in YAML means "absent" and gets the default. Our own walk rather than structuredClone
- * plus a pruning pass: manifests and plans are plain JSON, and structuredClone serializes (a
- * 10,000-destination plan: 17 ms against 3 ms for this walk, measured on this machine). Anything
- * that is not a plain object or array (a Date a YAML parser made) is copied by structuredClone.
+ * The API server prunes null values of non-nullable fields before defaulting (none of our fields
+ * is nullable), so `vrrp:` with nothing after it in YAML means "absent" and gets the default.
  */
 function copyWithoutNulls(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyWithoutNulls);
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
-  const copy: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== null) copy[key] = copyWithoutNulls(v);
-  return copy;
+  return copyJson(value, { dropNulls: true });
 }
 
 /** `/spec/directors/nodeSelector/a~1b` -> ['spec', 'directors', 'nodeSelector', 'a/b'], indices as numbers. */
