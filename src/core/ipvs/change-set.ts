@@ -12,7 +12,7 @@
 // - owned services that are no longer wanted but are still in the known table (a delete that
 //   failed before).
 // Everything else in the table is left out of the diff, and so out of the batch.
-import { canonicalService, canonicalTable, serviceOrderKey, sortByKey } from './canonical.js';
+import { canonicalTable, serviceOrderKey, sortByKey } from './canonical.js';
 import { canonicalServiceKey, serviceKey, type IpvsService, type IpvsTable } from './model.js';
 
 export interface ChangeSetInput {
@@ -53,22 +53,25 @@ export function serviceFingerprints(table: IpvsTable): Map<string, string> {
 }
 
 export function changeSet(input: ChangeSetInput): ChangeSet {
-  const fingerprints = serviceFingerprints(input.wanted);
-  const wantedByKey = new Map(input.wanted.services.map((s) => [canonicalKeyOf(s), s]));
+  const fingerprints = new Map<string, string>();
+  const wantedByKey = new Map<string, IpvsService>();
   const keys = new Set<string>(input.alsoCheck ?? []);
-  for (const [key, json] of fingerprints) if (input.converged.get(key) !== json) keys.add(key);
-  for (const key of input.converged.keys()) if (!wantedByKey.has(key)) keys.add(key);
-  for (const owned of input.owned) {
-    const key = canonicalServiceKey(owned) ?? owned;
-    if (!wantedByKey.has(key) && input.known.has(key)) keys.add(key);
+  for (const service of input.wanted.services) {
+    const key = canonicalKeyOf(service);
+    const json = JSON.stringify(service);
+    fingerprints.set(key, json);
+    wantedByKey.set(key, service);
+    if (input.converged.get(key) !== json) keys.add(key);
   }
+  for (const key of input.converged.keys()) if (!wantedByKey.has(key)) keys.add(key);
+  const ownedKeys = new Set([...input.owned].map((k) => canonicalServiceKey(k) ?? k));
+  for (const key of ownedKeys) if (!wantedByKey.has(key) && input.known.has(key)) keys.add(key);
   const sorted = [...keys].sort();
   const pick = <T>(from: ReadonlyMap<string, T>) =>
     sorted.flatMap((k) => {
       const item = from.get(k);
       return item === undefined ? [] : [item];
     });
-  const ownedKeys = new Set([...input.owned].map((k) => canonicalServiceKey(k) ?? k));
   return {
     keys: sorted,
     wanted: canonicalTable({ services: pick(wantedByKey) }),
@@ -85,8 +88,8 @@ export function tableByKey(table: IpvsTable): Map<string, IpvsService> {
 
 /**
  * `known` with the services of `keys` replaced by those of `after` (a service of keys that
- * `after` lacks was deleted). The other services keep their objects, so that what is cached
- * per service (the status digest) stays valid.
+ * `after` lacks was deleted; `after` is canonical, as the restore simulator returns it). The other
+ * services keep their objects, so that what is cached per service (the status digest) stays valid.
  */
 export function mergeKnown(
   known: ReadonlyMap<string, IpvsService>,
@@ -95,7 +98,7 @@ export function mergeKnown(
 ): Map<string, IpvsService> {
   const merged = new Map(known);
   for (const key of keys) merged.delete(key);
-  for (const service of after.services) merged.set(serviceKey(canonicalService(service)), service);
+  for (const service of after.services) merged.set(serviceKey(service), service);
   return merged;
 }
 
