@@ -29,7 +29,7 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends ca-certificates ipvsadm keepalived iproute2 kmod \
   && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
-COPY --from=build /src/dist/lvs-operator.mjs /opt/lvs-operator/lvs-operator.mjs
+COPY --from=build /src/dist/bundle/ /opt/lvs-operator/
 COPY --from=build /src/node_modules/koffi /opt/lvs-operator/node_modules/koffi
 COPY --from=build /src/node_modules/@koromix /opt/lvs-operator/node_modules/@koromix
 # The keepalived container of the agent's pod runs this (the chart's agent.keepalivedContainer).

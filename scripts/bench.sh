@@ -12,6 +12,8 @@ out=${LVS_BENCH_OUT:-/tmp/lvs-operator-bench}
 rm -rf "$out"
 mkdir -p "$out"
 node bench/run.mjs bench/vm/inputs.ts "$out/inputs"
+# the stand-in API server of the in-cluster agent's figures (bench/vm/in-cluster.ts)
+cp bench/vm/fake-apiserver.mjs "$out/"
 echo "bench: the VM run (log: $out/e2e.log, $out/driver.log)" >&2
 # LVS_BENCH_ONLY=scale: the 10,000-destination figures alone (about 8 minutes), written as
 # bench/results/vm-scale.json and taken out of vm.json; then the in-process agent figure.

@@ -30,6 +30,6 @@ if [ "${LVS_E2E:-1}" != 0 ]; then
   [ "${LVS_ENVTEST:-1}" = 0 ] || e2e+=(test/e2e/cluster.e2e.test.ts test/e2e/pods.e2e.test.ts)
   # one VM at a time: no check judges a duration any more, but two VMs (-smp 2, 3 GiB each) on
   # 2 cores would each run at half speed, towards their VM timeout, and both e2e.sh runs rebuild
-  # dist/lvs-operator.mjs and the VM cache that the other is reading
+  # dist/bundle/lvs-operator.mjs and the VM cache that the other is reading
   LVS_E2E=1 npx vitest run --fileParallelism=false "${e2e[@]}"
 fi

@@ -1,16 +1,26 @@
 #!/usr/bin/env node
 // The lvs-operator command. The only place that exits the process.
-import { failed, runCli } from './cli/main.js';
+//
+// Each command's code is imported when that command runs: the agent on a node holds only what it
+// uses (no planner, YAML parser or kubeconfig loader in the in-cluster agent), which is most of
+// its resident memory (issue 15). The bundle keeps these imports lazy.
+import { failed } from './cli/io.js';
 import { USAGE } from './cli/usage.js';
-import { parseLocalArgs, runLocal } from './node/local-command.js';
-import { parseAgentArgs, runClusterAgent } from './node/agent-command.js';
-import { parseControllerArgs, runController } from './cluster/command.js';
 
 /** The long-running commands: each parses its own flags and runs until a signal. */
 const DAEMONS: Record<string, (argv: string[]) => Promise<number>> = {
-  local: (argv) => runLocal(parseLocalArgs(argv)),
-  agent: (argv) => runClusterAgent(parseAgentArgs(argv)),
-  controller: (argv) => runController(parseControllerArgs(argv)),
+  local: async (argv) => {
+    const { parseLocalArgs, runLocal } = await import('./node/local-command.js');
+    return runLocal(parseLocalArgs(argv));
+  },
+  agent: async (argv) => {
+    const { parseAgentArgs, runClusterAgent } = await import('./node/agent-command.js');
+    return runClusterAgent(parseAgentArgs(argv));
+  },
+  controller: async (argv) => {
+    const { parseControllerArgs, runController } = await import('./cluster/command.js');
+    return runController(parseControllerArgs(argv));
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     // so the process exits explicitly.
     process.exit(code);
   }
+  const { runCli } = await import('./cli/main.js');
   const result = runCli(argv);
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);

@@ -6,7 +6,9 @@
 //   2. keepalived as the seed has it (seed-lvs0X.conf: VRRPv2 adverts every 1 s, TCP_CHECK every
 //      6 s with 3 retries 3 s apart), the real servers prepared by lvs-operator's agents: the same
 //      crashes and deaths, keepalived's memory;
-//   3. 10,000 destinations in a namespace of their own (scale.ts).
+//   3. 10,000 destinations in a namespace of their own (scale.ts);
+//   4. the agent as a pod runs it (`agent`, a stand-in API server), the seed's lvs01 and the
+//      10,000 destinations, each alone in a namespace: its memory (in-cluster.ts).
 // Writes OUT/bench-vm.json (figures as bench/results.ts's FigureInput); scripts/bench.sh turns it
 // into bench/results/vm.json. Nothing here passes or fails: a step that breaks is reported.
 import { writeFileSync } from 'node:fs';
@@ -29,7 +31,9 @@ import type { FigureInput } from '../results.js';
 import { crashMaster, type CrashResult } from './crash.js';
 import { realServerDeath, type DetectionResult } from './detection.js';
 import { scaleRuns, type ScaleInputs } from './scale.js';
-import { rssMiB, startKeepalived } from './system.js';
+import { inClusterAgent, type InClusterRun } from './in-cluster.js';
+import { pidsIn } from '../../test/e2e/driver/cluster.js';
+import { rssMiB, serviceWeights, startKeepalived } from './system.js';
 
 const SAMPLES = Number(process.env.LVS_E2E_BENCH_SAMPLES ?? 3);
 const HELD = 20;
@@ -46,9 +50,16 @@ interface Collected {
   };
   keepalived: { crashes: CrashResult[]; deaths: DetectionResult[]; rssMiB?: number };
   scale?: Awaited<ReturnType<typeof scaleRuns>>;
+  /** The agent as a pod runs it (fake API server): the seed's lvs01 and the 10,000 destinations. */
+  inCluster: { seed?: InClusterRun & { vrrpRssMiB: number }; scale?: InClusterRun };
   errors: string[];
 }
-const got: Collected = { ours: { crashes: [], deaths: [] }, keepalived: { crashes: [], deaths: [] }, errors: [] };
+const got: Collected = {
+  ours: { crashes: [], deaths: [] },
+  keepalived: { crashes: [], deaths: [] },
+  inCluster: {},
+  errors: [],
+};
 
 async function attempt(what: string, body: () => Promise<void>): Promise<void> {
   try {
@@ -256,7 +267,58 @@ function figures(): FigureInput[] {
       note: 'VmRSS once settled, after the cold start; the agent holds no VRRP instance here.',
     });
   }
+  const seed = got.inCluster.seed;
+  if (seed)
+    out.push({
+      id: 'g-agent-memory-in-cluster',
+      title: "A director's resident memory for the seed's service, the agent as a pod runs it",
+      unit: 'MiB',
+      better: 'lower',
+      ours: {
+        label: 'lvs-operator agent (in-cluster) + its VRRP-only keepalived',
+        value: seed.rssMiB + seed.vrrpRssMiB,
+      },
+      ...(k.rssMiB !== undefined && {
+        anchor: { label: 'keepalived as the seed (VRRP and checkers)', value: k.rssMiB },
+      }),
+      note: `VmRSS 3 s after the seed's service was programmed: \`lvs-operator agent\` (ServiceAccount credentials, its LVSNode watched from a stand-in API server in its namespace) ${seed.rssMiB.toFixed(1)} MiB and its keepalived ${seed.vrrpRssMiB.toFixed(1)} MiB; the agent started to programmed in ${seed.coldS.toFixed(1)} s.`,
+    });
+  const scale = got.inCluster.scale;
+  if (scale && s)
+    out.push({
+      id: 'g-agent-memory-in-cluster-10k',
+      title: `Resident memory holding ${s.destinations.toLocaleString('en')} destinations, the agent as a pod runs it`,
+      unit: 'MiB',
+      better: 'lower',
+      ours: { label: 'lvs-operator agent (in-cluster)', value: scale.rssMiB },
+      anchor: { label: 'keepalived (-C) with the same config', value: s.keepalivedRssMiB },
+      note: `VmRSS 2 s after the cold start (${scale.coldS.toFixed(1)} s from the process start to the last service complete; the LVSNode from a stand-in API server in its namespace).`,
+    });
   return out;
+}
+
+/** The seed's lvs01 (VRRP on a dummy eth0, two real servers) and the 10,000 destinations, each alone. */
+async function inClusterPhase(): Promise<void> {
+  const seedService = '192.0.2.100:80';
+  const seed = await inClusterAgent(
+    'seed',
+    join(inputs, 'seed-lvs01.lvsnode.json'),
+    async (netns) => (await serviceWeights(netns, seedService))?.size === 2,
+    3000,
+    async (netns) => {
+      await must(['ip', '-n', netns, 'link', 'add', 'eth0', 'type', 'dummy']);
+      await must(['ip', '-n', netns, 'addr', 'add', '192.0.2.2/24', 'dev', 'eth0']);
+      await must(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
+    },
+    async (netns) => rssMiB(await pidsIn(netns, 'keepalived')),
+  );
+  got.inCluster.seed = { ...seed, vrrpRssMiB: seed.extraRssMiB ?? 0 };
+  const meta = JSON.parse((await must(['cat', join(inputs, 'scale', 'meta.json')])).trim()) as ScaleInputs['meta'];
+  got.inCluster.scale = await inClusterAgent(
+    'scale',
+    join(inputs, 'scale', 'a', 'lvsnode.json'),
+    async (netns) => ((await serviceWeights(netns, meta.lastService))?.size ?? 0) >= 10,
+  );
 }
 
 async function main(): Promise<void> {
@@ -270,6 +332,7 @@ async function main(): Promise<void> {
     const meta = JSON.parse((await must(['cat', join(inputs, 'scale', 'meta.json')])).trim()) as ScaleInputs['meta'];
     got.scale = await scaleRuns({ dir: join(inputs, 'scale'), meta }, SAMPLES);
   });
+  await attempt('the in-cluster agent', inClusterPhase);
   writeFileSync(
     join(outDir, 'bench-vm.json'),
     JSON.stringify({ kernel, figures: figures(), errors: got.errors, raw: got }, null, 2),

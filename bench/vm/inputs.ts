@@ -3,6 +3,7 @@
 //   node bench/run.mjs bench/vm/inputs.ts OUTDIR
 // OUTDIR/seed-lvs01.conf, seed-lvs02.conf  keepalived as the seed has it (VRRP and virtual_server),
 //                                           on the e2e topology's addresses (the anchor of a, b, g)
+// OUTDIR/seed-lvs01.lvsnode.json            lvs01's LVSNode of the seed, for the in-cluster agent
 // OUTDIR/scale/                             10,000 destinations (1,000 services x 10) for c and d:
 //   a/lvsnode.json, b/lvsnode.json          lvs01's LVSNode (IPVS only), b with one weight changed
 //   keepalived-a.conf, keepalived-b.conf    the same tables as keepalived virtual_server blocks
@@ -37,6 +38,16 @@ const seed = planDir(join(repoRoot(), 'test/e2e/manifests/seed-dr'));
 for (const d of ['lvs01', 'lvs02']) {
   writeFileSync(join(out, `seed-${d}.conf`), keepalivedEquivalent(seed.get(d)!, d, 'eth0'));
 }
+// lvs01's LVSNode as the controller writes it, for the in-cluster agent (bench/vm/in-cluster.ts)
+writeFileSync(
+  join(out, 'seed-lvs01.lvsnode.json'),
+  JSON.stringify({
+    apiVersion: 'lvs-operator.io/v1alpha1',
+    kind: 'LVSNode',
+    metadata: { name: 'lvs01' },
+    spec: seed.get('lvs01'),
+  }),
+);
 
 const SERVICES = 1000;
 const PER_SERVICE = 10;

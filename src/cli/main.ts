@@ -7,8 +7,8 @@ import {
   renderKeepalivedCommand,
   validateCommand,
 } from './commands.js';
-import { type CommandResult } from './io.js';
-import { isUsageError, required, UsageError } from '../io/flags.js';
+import { failed, type CommandResult } from './io.js';
+import { required, UsageError } from '../io/flags.js';
 import { USAGE } from './usage.js';
 import { VERSION } from './version.js';
 
@@ -60,17 +60,4 @@ export function runCli(argv: string[]): CommandResult {
   } catch (error) {
     return failed(error);
   }
-}
-
-/**
- * What every command, short or long-running, gives back for an error it throws: a usage error
- * (a UsageError, or parseArgs's refusal of an option) prints the usage and exits 2; anything else
- * is bad input the command could not get past (an unreadable directory, a config it cannot
- * render, a state directory it cannot create): say what and exit 1.
- */
-export function failed(error: unknown): CommandResult {
-  const message = `lvs-operator: ${(error as Error).message}\n`;
-  return isUsageError(error)
-    ? { code: 2, stdout: '', stderr: `${message}\n${USAGE}` }
-    : { code: 1, stdout: '', stderr: message };
 }

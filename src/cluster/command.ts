@@ -53,7 +53,7 @@ export function parseControllerArgs(argv: string[]): ControllerCommandOptions {
 }
 
 export async function runController(options: ControllerCommandOptions): Promise<number> {
-  const client = KubeClient.fromKubeconfig(options.kubeconfig);
+  const client = await KubeClient.load(options.kubeconfig);
   const metrics = options.metricsAddress && new ControllerMetrics(createRegistry());
   const controller = new Controller({
     client,

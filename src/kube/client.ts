@@ -1,11 +1,11 @@
-// A small Kubernetes REST client: one request function over node:https, with the credentials of a
-// client-node KubeConfig (a kubeconfig file, or the pod's ServiceAccount in the cluster). Its own
+// A small Kubernetes REST client: one request function over node:https, with the credentials of
+// credentials.ts (the pod's ServiceAccount, or a kubeconfig file through client-node). Its own
 // rather than client-node's generated APIs because lvs-operator needs a handful of verbs on a
 // handful of paths (server-side apply, merge patches of status, list and watch of custom
 // resources), and because nock can intercept node:https, which the unit tests rely on.
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadCredentials, type Credentials, type HeadedOptions } from './credentials.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -43,18 +43,13 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export class KubeClient {
   readonly server: URL;
 
-  constructor(readonly config: KubeConfig) {
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig names no current cluster');
-    this.server = new URL(cluster.server);
+  constructor(private readonly credentials: Credentials) {
+    this.server = new URL(credentials.server);
   }
 
   /** --kubeconfig FILE, else $KUBECONFIG, ~/.kube/config or the in-cluster ServiceAccount. */
-  static fromKubeconfig(file?: string): KubeClient {
-    const config = new KubeConfig();
-    if (file) config.loadFromFile(file);
-    else config.loadFromDefault();
-    return new KubeClient(config);
+  static async load(file?: string): Promise<KubeClient> {
+    return new KubeClient(await loadCredentials(file));
   }
 
   /** A JSON request; resolves with the parsed body, rejects with ApiError on a non-2xx status. */
@@ -78,13 +73,15 @@ export class KubeClient {
   }
 
   private async open(spec: RequestSpec, timeoutMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
-    const base = await this.credentials();
+    const base: HeadedOptions = { headers: {} };
+    // A failure (a token file not there yet) fails only this request.
+    await this.credentials.apply(base);
     const url = new URL(spec.path, this.server);
     for (const [key, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-    const headers: Record<string, string> = { ...(base.headers as Record<string, string>), accept: 'application/json' };
+    const headers: Record<string, string> = { ...base.headers, accept: 'application/json' };
     if (body !== undefined) {
       headers['content-type'] = spec.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(body));
@@ -110,18 +107,6 @@ export class KubeClient {
       }
       req.end(body);
     });
-  }
-
-  /**
-   * The TLS options, the https.Agent and the Authorization header, from client-node for every
-   * request: it keeps one Agent per cluster and user, and its FileAuth re-reads a projected
-   * ServiceAccount token (rotated on disk) once its copy is 60 s old. A failure (a token file not
-   * there yet) fails only this request.
-   */
-  private async credentials(): Promise<RequestOptions> {
-    const options: RequestOptions & { headers: Record<string, string> } = { headers: {} };
-    await this.config.applyToHTTPSOptions(options);
-    return options;
   }
 }
 

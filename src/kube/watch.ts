@@ -1,27 +1,19 @@
-// A watch stream for client-node's ListWatch, over KubeClient, with a watchdog: a watch that has
-// said nothing (no event, no bookmark) for `quietMs` is taken for a connection cut without a FIN
-// (a NAT timeout, an apiserver behind a dead load balancer) and aborted with a 410, which makes
-// ListWatch list again from scratch, so whatever was missed, deletions included, comes back.
+// A watch stream over KubeClient, with a watchdog: a watch that has said nothing (no event, no
+// bookmark) for `quietMs` is taken for a connection cut without a FIN (a NAT timeout, an apiserver
+// behind a dead load balancer) and ended with WatchExpired (410), which makes the informer list
+// again from scratch, so whatever was missed, deletions included, comes back.
 //
-// client-node 2.x's own Watch now has an inactivity timeout too (30 s, fixed), after which
-// ListWatch watches again from the last resourceVersion. It is not used because:
-// - ListWatch asks for no bookmarks, so on a quiet resource its Watch would be cut and reopened
-//   every 30 s; this one asks for bookmarks and a server-side timeoutSeconds, and its limit is the
-//   controller's --watch-quiet-seconds (client-node's is private);
-// - ListWatch.stop() aborts only a watch it already holds: one whose request is on its way, or one
-//   opened after a list or a reconnect delay in progress, lives on. close() ends those too;
-// - ListWatch aborts the watch it holds when it stops and when it moves on; client-node's Watch
-//   reports the abort of a running watch back through done() as an error (an AbortError). Here an
-//   abort from outside ends the watch without a report (hence the patched controller.abort);
-// - lists and watches go through the one KubeClient (node:https, its credentials, ApiError with
-//   the apiserver's Status message) rather than a second HTTP stack (undici).
-// What neither does is start again after an error ListWatch gives up on (a 500, a 403, a refused
-// connection): informer.ts does (test/unit/kube/listwatch-errors.test.ts).
+// It asks for bookmarks and a server-side timeoutSeconds, so a quiet resource is not cut and
+// reopened for nothing; close() ends every watch, those whose request is still on its way
+// included; an abort from outside ends a watch without a report. Lists and watches go through the
+// one KubeClient (node:https, its credentials, ApiError with the apiserver's Status message).
+// client-node's Watch and ListWatch did this before (with a subclass to add the watchdog); they
+// are not used because loading client-node costs the in-cluster processes about 40 MiB
+// (credentials.ts).
 import { createInterface } from 'node:readline';
-import { Watch } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
 
-/** What ListWatch takes as "resource version too old": list again. */
+/** What the informer takes as "resource version too old": list again. */
 export class WatchExpired extends Error {
   readonly statusCode = 410;
   constructor(message: string) {
@@ -39,7 +31,7 @@ export interface WatchOptions {
   onQuiet?: (path: string) => void;
 }
 
-export class StreamWatch extends Watch {
+export class StreamWatch {
   /** The watches open or opening, each by the function that ends it without a report. */
   private readonly live = new Set<() => void>();
   private closed = false;
@@ -47,14 +39,11 @@ export class StreamWatch extends Watch {
   constructor(
     private readonly client: KubeClient,
     private readonly options: WatchOptions = {},
-  ) {
-    super(client.config);
-  }
+  ) {}
 
   /**
    * Ends every watch, those whose request is still on its way included, and opens no new one
-   * until open(): ListWatch.stop() aborts only a watch it already holds, and a list or a
-   * reconnect delay in progress goes on to open a watch after it.
+   * until open(): a list in progress when the informer stops must not open a watch after it.
    */
   close(): void {
     this.closed = true;
@@ -65,7 +54,7 @@ export class StreamWatch extends Watch {
     this.closed = false;
   }
 
-  override async watch(
+  async watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
     callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
@@ -95,7 +84,7 @@ export class StreamWatch extends Watch {
       }, quietMs);
       timer.unref();
     };
-    // An abort from outside (ListWatch stopping or moving on) ends the watch without a report.
+    // An abort from outside (the informer stopping or moving on) ends the watch without a report.
     const outside = () => {
       clearTimeout(timer);
       finished = true;

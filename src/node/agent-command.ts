@@ -27,9 +27,9 @@ export function parseAgentArgs(argv: string[]): ClusterAgentOptions {
   return { ...options, kubeconfig: source.kubeconfig, nodeLabels };
 }
 
-export function runClusterAgent(options: ClusterAgentOptions): Promise<number> {
+export async function runClusterAgent(options: ClusterAgentOptions): Promise<number> {
+  const client = await KubeClient.load(options.kubeconfig);
   return runNodeAgent(options, () => {
-    const client = KubeClient.fromKubeconfig(options.kubeconfig);
     const plan = new ClusterPlanSource(options.stateDir);
     const status = new StatusWriter(client, options.node, log);
     const informer = new Informer<LVSNode>(client, LVS_NODES, { fieldSelector: `metadata.name=${options.node}`, log });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The e2e run from the host: bundles the agent (npm run bundle -> dist/lvs-operator.mjs) and the
+# The e2e run from the host: bundles the agent (npm run bundle -> dist/bundle/lvs-operator.mjs) and the
 # driver (driver/*.ts -> OUT/driver.mjs), prepares the VM (vm/build.sh, cached), then runs
 # run-checks.sh on a kernel with IPVS (vm/run.sh: in the VM, or directly where the host has IPVS).
 #   test/e2e/e2e.sh [OUTDIR]      -> OUTDIR/results.json, OUTDIR/driver.log, OUTDIR/console.log, OUTDIR/logs/
@@ -44,7 +44,7 @@ if [ -n "${LVS_E2E_KUBELETS:-}" ]; then
   export LVS_E2E_HELM=$("$root/scripts/helm.sh" | tail -n 1)
 fi
 echo "e2e: bundles and VM ready after $(( $(date +%s) - t0 )) s" >&2
-export LVS_E2E_OUT=$out LVS_E2E_BUNDLE=$root/dist/lvs-operator.mjs
+export LVS_E2E_OUT=$out LVS_E2E_BUNDLE=$root/dist/bundle/lvs-operator.mjs
 cp_pid=""
 if [ "${LVS_E2E_APISERVER:-0}" = 1 ]; then
   . "$here/vm/host-ipvs.sh"

@@ -61,7 +61,7 @@ describe.skipIf(!enabled)('IPVS over generic netlink on a real kernel (test/e2e/
       bundled || (await run([...esbuild, ...flags, `--outfile=${join(out, 'ipvs-netlink.mjs')}`], log, process.env));
     rmSync(join(out, 'node_modules'), { force: true });
     symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
-    const env = { ...process.env, LVS_E2E_BUNDLE: join(root, 'dist/lvs-operator.mjs') };
+    const env = { ...process.env, LVS_E2E_BUNDLE: join(root, 'dist/bundle/lvs-operator.mjs') };
     const status =
       built === 0 ? await run([join(here, 'vm/run.sh'), join(here, 'ipvs-netlink/run.sh'), out], log, env) : built;
     const file = join(out, 'ipvs-netlink', 'results.json');

@@ -1,5 +1,5 @@
 # Runs INSIDE the e2e VM (vm/run.sh run-checks.sh), or directly on a host whose kernel has IPVS.
-# Needs LVS_E2E_OUT (shared output dir, holding driver.mjs) and LVS_E2E_BUNDLE (dist/lvs-operator.mjs).
+# Needs LVS_E2E_OUT (shared output dir, holding driver.mjs) and LVS_E2E_BUNDLE (dist/bundle/lvs-operator.mjs).
 # Builds the topology, runs the driver in the client's network namespace, saves logs, tears down.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,13 +13,13 @@ export E2E_RUN=${E2E_RUN:-$(mktemp -d /tmp/lvs-e2e.XXXXXX)}
 export E2E_ROOT_PID=$$
 mkdir -p "$E2E_RUN"
 # Pitfall: loading files over 9p is slow (a node_modules tree took 11-16 s): the agent runs from
-# the single-file esbuild bundle, copied into the VM's tmpfs.
+# the esbuild bundle (lvs-operator.mjs and the chunks each command loads), copied into the VM's tmpfs.
 # A snapshot, so that a rebuild of dist/ during the run changes nothing. The bundle carries the
 # CRDs' schemas (src/core/api/generated/crd-documents.ts): it needs nothing beside it.
-cp "$LVS_E2E_BUNDLE" "$E2E_RUN/lvs-operator.mjs"
+cp "$(dirname "$LVS_E2E_BUNDLE")"/*.mjs "$E2E_RUN/"
 # koffi (the agent's FFI for IPVS over netlink) stays outside the bundle, beside it as in the image.
 mkdir -p "$E2E_RUN/node_modules"
-cp -r "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/koffi" "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/@koromix" \
+cp -r "$(dirname "$LVS_E2E_BUNDLE")/../../node_modules/koffi" "$(dirname "$LVS_E2E_BUNDLE")/../../node_modules/@koromix" \
   "$E2E_RUN/node_modules/"
 . "$here/topology.sh"
 echo "E2E: kernel $(uname -r), node $(node --version), $(ipvsadm --version 2>&1 | head -n 1), $(keepalived --version 2>&1 | head -n 1)"

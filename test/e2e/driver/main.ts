@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   await check('0', topologyCheck);
   if (process.env.LVS_E2E_QUICK === '1') return; // the plumbing only (about 40 s): for harness work
   if (!(await agentAvailable())) {
-    const why = 'dist/lvs-operator.mjs has no `local` command (the node agent) yet';
+    const why = 'dist/bundle/lvs-operator.mjs has no `local` command (the node agent) yet';
     notRun(
       Object.keys(NAMES).filter((id) => id !== '0'),
       why,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Inside the VM (test/e2e/vm/run.sh): the netlink checks, captures and benchmark (main.ts, bundled
 # into $LVS_E2E_OUT/ipvs-netlink.mjs with koffi beside it in $LVS_E2E_OUT/node_modules), then the
-# agent's bundle (dist/lvs-operator.mjs, netlink by default) programming the seed on lvs01 of the
+# agent's bundle (dist/bundle/lvs-operator.mjs, netlink by default) programming the seed on lvs01 of the
 # e2e topology (each netns has its own IPVS table): its table, and curl to the VIP from the client
 # (check "agent").
 set -u
@@ -13,8 +13,8 @@ status=$?
 
 export E2E_NS="" E2E_RUN=/tmp/lvs-e2e LVS_E2E_DIR=$here/..
 mkdir -p "$E2E_RUN/node_modules"
-cp "$LVS_E2E_BUNDLE" "$E2E_RUN/lvs-operator.mjs"
-cp -r "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/koffi" "$(dirname "$LVS_E2E_BUNDLE")/../node_modules/@koromix" \
+cp "$(dirname "$LVS_E2E_BUNDLE")"/*.mjs "$E2E_RUN/"
+cp -r "$(dirname "$LVS_E2E_BUNDLE")/../../node_modules/koffi" "$(dirname "$LVS_E2E_BUNDLE")/../../node_modules/@koromix" \
   "$E2E_RUN/node_modules/"
 . "$here/../topology.sh"
 topo_up dr

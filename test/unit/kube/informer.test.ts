@@ -203,6 +203,38 @@ describe('Informer', () => {
     await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
   });
 
+  it('watches again from the last resourceVersion when the server ends a watch; one that ended with nothing waits the backoff first', async () => {
+    const third = watchStream();
+    const watchedAt: [string, number][] = [];
+    const watched = (rv: string) => (q: Query) => isWatch(rv)(q) && watchedAt.push([rv, Date.now()]) > 0;
+    nock(SERVER)
+      .get(VS_PATH)
+      .reply(200, listOf('10', [vs('a', '5')]))
+      .get(VS_PATH)
+      .query(watched('10'))
+      // the server's timeoutSeconds ran out after an event and a bookmark
+      .reply(200, () =>
+        Readable.from([
+          `${JSON.stringify({ type: 'ADDED', object: vs('c', '11') })}\n`,
+          `${JSON.stringify({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '15' } } })}\n`,
+        ]),
+      )
+      .get(VS_PATH)
+      .query(watched('15'))
+      // a proxy that closes every watch at once
+      .reply(200, () => Readable.from([]))
+      .get(VS_PATH)
+      .query(watched('15'))
+      .reply(200, () => third.stream);
+    const { informer, changes } = start({ backoffMs: { base: 300, max: 300 } });
+    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), WAIT_MS);
+    expect(watchedAt.map(([rv]) => rv)).toEqual(['10', '15', '15']);
+    expect(watchedAt[2]![1] - watchedAt[1]![1]).toBeGreaterThanOrEqual(290); // not before the backoff
+    expect(changes).toContain('c@11');
+    expect(names(informer)).toEqual(['a', 'c']);
+    expect(informer.lists).toBe(1);
+  });
+
   it('sends the fieldSelector with the list and the watch', async () => {
     const watch = watchStream();
     const queries: Query[] = [];

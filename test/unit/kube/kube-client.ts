@@ -3,6 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { KubeClient } from '../../../src/kube/client.js';
+import { kubeConfigCredentials } from '../../../src/kube/kubeconfig.js';
 
 export const SERVER = 'https://kube.test';
 
@@ -21,7 +22,7 @@ export function testClient(): KubeClient {
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });
-  return new KubeClient(config);
+  return new KubeClient(kubeConfigCredentials(config));
 }
 
 /**
