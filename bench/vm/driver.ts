@@ -31,7 +31,7 @@ import type { FigureInput } from '../results.js';
 import { crashMaster, type CrashResult } from './crash.js';
 import { realServerDeath, type DetectionResult } from './detection.js';
 import { scaleRuns, type ScaleInputs } from './scale.js';
-import { inClusterAgent, type InClusterRun } from './in-cluster.js';
+import { CHART_NODE_OPTIONS, inClusterAgent, type InClusterRun } from './in-cluster.js';
 import { pidsIn } from '../../test/e2e/driver/cluster.js';
 import { rssMiB, serviceWeights, startKeepalived } from './system.js';
 
@@ -51,7 +51,7 @@ interface Collected {
   keepalived: { crashes: CrashResult[]; deaths: DetectionResult[]; rssMiB?: number };
   scale?: Awaited<ReturnType<typeof scaleRuns>>;
   /** The agent as a pod runs it (fake API server): the seed's lvs01 and the 10,000 destinations. */
-  inCluster: { seed?: InClusterRun & { vrrpRssMiB: number }; scale?: InClusterRun };
+  inCluster: { seed?: InClusterRun & { vrrpRssMiB: number }; scale?: InClusterRun; scaleDefaultHeap?: InClusterRun };
   errors: string[];
 }
 const got: Collected = {
@@ -281,7 +281,7 @@ function figures(): FigureInput[] {
       ...(k.rssMiB !== undefined && {
         anchor: { label: 'keepalived as the seed (VRRP and checkers)', value: k.rssMiB },
       }),
-      note: `VmRSS 3 s after the seed's service was programmed: \`lvs-operator agent\` (ServiceAccount credentials, its LVSNode watched from a stand-in API server in its namespace) ${seed.rssMiB.toFixed(1)} MiB and its keepalived ${seed.vrrpRssMiB.toFixed(1)} MiB; the agent started to programmed in ${seed.coldS.toFixed(1)} s.`,
+      note: `VmRSS 3 s after the seed's service was programmed: \`lvs-operator agent\` with the chart's NODE_OPTIONS (ServiceAccount credentials, its LVSNode watched from a stand-in API server in its namespace) ${seed.rssMiB.toFixed(1)} MiB and its keepalived ${seed.vrrpRssMiB.toFixed(1)} MiB; the agent started to programmed in ${seed.coldS.toFixed(1)} s.`,
     });
   const scale = got.inCluster.scale;
   if (scale && s)
@@ -292,7 +292,11 @@ function figures(): FigureInput[] {
       better: 'lower',
       ours: { label: 'lvs-operator agent (in-cluster)', value: scale.rssMiB },
       anchor: { label: 'keepalived (-C) with the same config', value: s.keepalivedRssMiB },
-      note: `VmRSS 2 s after the cold start (${scale.coldS.toFixed(1)} s from the process start to the last service complete; the LVSNode from a stand-in API server in its namespace).`,
+      note:
+        `VmRSS 2 s after the cold start (${scale.coldS.toFixed(1)} s from the process start to the last service complete; the LVSNode from a stand-in API server in its namespace), with the chart's NODE_OPTIONS (${CHART_NODE_OPTIONS})` +
+        (got.inCluster.scaleDefaultHeap
+          ? `; without them ${got.inCluster.scaleDefaultHeap.rssMiB.toFixed(1)} MiB (cold start ${got.inCluster.scaleDefaultHeap.coldS.toFixed(1)} s).`
+          : '.'),
     });
   return out;
 }

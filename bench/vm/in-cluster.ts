@@ -11,6 +11,8 @@ import { log, must, sleep } from '../../test/e2e/driver/exec.js';
 import { freshNetns, rssMiB, until } from './system.js';
 
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** What the chart gives the agent's container (values.yaml agent.nodeOptions). */
+export const CHART_NODE_OPTIONS = '--max-semi-space-size=1';
 const PORT = '6443';
 
 export interface InClusterRun {
@@ -61,6 +63,7 @@ export async function inClusterAgent(
   settleMs = 2000,
   setup?: (netns: string) => Promise<void>,
   extraRss?: (netns: string) => Promise<number>,
+  nodeOptions = CHART_NODE_OPTIONS,
 ): Promise<InClusterRun> {
   const netns = await freshNetns(name);
   await setup?.(netns);
@@ -80,7 +83,7 @@ export async function inClusterAgent(
     netns,
     ['node', bundle, 'agent', '--node', 'lvs01', '--state-dir', join(dir, 'state'), '--resync-seconds', '3600'],
     `in-cluster-${name}-agent.log`,
-    { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: PORT },
+    { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: PORT, NODE_OPTIONS: nodeOptions },
   );
   try {
     const coldS = (await until('the in-cluster agent to program', () => programmed(netns), start, 180_000)) / 1000;

@@ -74,7 +74,10 @@ describe('the Helm chart', () => {
       capabilities: { add: ['NET_ADMIN', 'NET_RAW', 'SYS_MODULE'], drop: ['ALL'] },
     });
     expect(container.args).toContain('--proc-sys=/host/proc/sys');
-    expect(container.env).toEqual([{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+    expect(container.env).toEqual([
+      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'NODE_OPTIONS', value: '--max-semi-space-size=1' },
+    ]);
     expect(pod.volumes.map((v: { hostPath: { path: string } }) => v.hostPath.path)).toEqual([
       '/var/lib/lvs-operator',
       '/lib/modules',
@@ -87,6 +90,9 @@ describe('the Helm chart', () => {
     const agent = find(objects, 'DaemonSet', 'lvs-operator-agent')!.spec.template.spec;
     expect(agent.containers[0].securityContext.privileged).toBe(true);
     expect(agent.containers[0].args.some((a: string) => a.startsWith('--proc-sys'))).toBe(false);
+    // agent.nodeOptions empty: Node.js's own defaults, no NODE_OPTIONS
+    const plain = find(template('agent.nodeOptions='), 'DaemonSet', 'lvs-operator-agent')!.spec.template.spec;
+    expect(plain.containers[0].env.map((e: { name: string }) => e.name)).toEqual(['NODE_NAME']);
     expect(agent.volumes.map((v: { name: string }) => v.name)).toEqual(['state', 'modules']);
     expect(agent.containers[0].image).toBe('ghcr.io/example/lvs-operator:1.2.3');
     expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);

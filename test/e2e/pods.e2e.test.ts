@@ -57,8 +57,9 @@ e2eSuite(
     LVS_E2E_DRIVER: 'test/e2e/driver/pods-main.ts',
     // four nodes' runtimes, kubelets and images (about 1.5 GB in the VM's tmpfs) beside the topology
     LVS_E2E_MEM: '6144',
-    // p1-p16 but p10 took about 30 minutes in the VM under TCG, p10 12 more
-    LVS_E2E_VM_TIMEOUT: rollout ? '3900' : '3000',
+    // p1-p16 but p10 took about 30 minutes in the VM under TCG, p10 12 more; a stop for a hang,
+    // with room for one pod whose sandbox containerd cannot stop (p8: 12 minutes once)
+    LVS_E2E_VM_TIMEOUT: rollout ? '4500' : '3600',
     LVS_E2E_PODS_ROLLOUT: rollout ? '1' : '0',
   },
   (outDir) => {

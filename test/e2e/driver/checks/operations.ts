@@ -57,8 +57,11 @@ export async function deletePodCheck(c: Check): Promise<void> {
               return p && p.metadata.uid !== before.metadata.uid && ready(p) ? p : undefined;
             },
             // a pod's termination and a new one's start took 160-286 s on a loaded VM, and over
-            // 6 minutes on one run
-            600_000,
+            // 6 minutes on one run; on another, containerd 1.6 lost the old sandbox's shim and its
+            // StopPodSandbox hung until the kubelet's runtimeRequestTimeout (10 min, kube-node.sh)
+            // gave up, and the DaemonSet's new pod came only after that (12 min in all): a stop for
+            // a hang, longer than that timeout and a pod's start
+            900_000,
             2000,
           )
         ).ms;
