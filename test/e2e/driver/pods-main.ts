@@ -148,7 +148,15 @@ async function applyCheck(c: Check): Promise<void> {
   // examples/seed-dr on the topology's addresses (test/e2e/manifests/seed-dr), without the Node
   // objects the process-level runs need: here the kubelets registered the Nodes themselves
   const dir = join(manifestsRoot, 'seed-dr');
-  const files = readdirSync(dir).filter((f) => f !== 'nodes.yaml');
+  // What is referred to before what refers to it (kubectl applies the files in the order given):
+  // a RealServer applied before its VirtualService is refused by the controller until the
+  // VirtualService exists (Degraded for Argo CD in between), and the "applied" dump below must
+  // show the objects as they are once all of them are in, not which of the controller's passes
+  // came first (it once refused nginx01 before virtualservice.yaml was applied).
+  const order = ['secret.yaml', 'virtualservice.yaml', 'realservers.yaml'];
+  const files = readdirSync(dir)
+    .filter((f) => f !== 'nodes.yaml')
+    .sort((a, b) => order.indexOf(a) - order.indexOf(b));
   await kubectl(['apply', ...files.flatMap((f) => ['-f', join(dir, f)])]);
   await dumpForArgo('applied');
   try {
