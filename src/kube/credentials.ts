@@ -3,9 +3,10 @@
 // In a pod (the agent, the controller as the chart installs them) this is the ServiceAccount: the
 // API server's address from the environment, its CA and a token from the mounted files. That case
 // is handled here, by hand, because it is the one the in-cluster processes run in, and loading
-// @kubernetes/client-node for it costs the agent about 40 MiB of its resident memory (the package
-// loads its generated API models, undici, js-yaml and its proxy agents whichever part is asked
-// for: measured in bench/results, issue 15) for three lines of work.
+// @kubernetes/client-node for it cost the agent most of its resident memory beyond Node.js's own
+// (the package loads its generated API models, undici, js-yaml and its proxy agents whichever part
+// is asked for; without it and with the bundle split by command, the agent of the seed's service
+// went from 101 to 71.5 MiB: bench/agent-memory-host.sh) for a few lines of work.
 //
 // Everything else (a kubeconfig file with client certificates, exec plugins, OIDC, proxies) is
 // client-node's KubeConfig, loaded only then, as client-node resolves it.
@@ -62,7 +63,7 @@ export function inClusterCredentials(
 /**
  * --kubeconfig FILE, else $KUBECONFIG, else ~/.kube/config, else the pod's ServiceAccount: the
  * order client-node's loadFromDefault() follows. Only the ServiceAccount case leaves client-node
- * unloaded.
+ * unloaded. `env` decides which; client-node, once loaded, reads process.env itself.
  */
 export async function loadCredentials(file?: string, env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
   const kubeconfigFile = file ?? (env.KUBECONFIG || [join(homedir(), '.kube', 'config')].find((f) => existsSync(f)));
