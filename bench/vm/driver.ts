@@ -308,21 +308,23 @@ async function inClusterPhase(): Promise<void> {
     'seed',
     join(inputs, 'seed-lvs01.lvsnode.json'),
     async (netns) => (await serviceWeights(netns, seedService))?.size === 2,
-    3000,
-    async (netns) => {
-      await must(['ip', '-n', netns, 'link', 'add', 'eth0', 'type', 'dummy']);
-      await must(['ip', '-n', netns, 'addr', 'add', '192.0.2.2/24', 'dev', 'eth0']);
-      await must(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
+    {
+      settleMs: 3000,
+      setup: async (netns) => {
+        await must(['ip', '-n', netns, 'link', 'add', 'eth0', 'type', 'dummy']);
+        await must(['ip', '-n', netns, 'addr', 'add', '192.0.2.2/24', 'dev', 'eth0']);
+        await must(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
+      },
+      extraRss: async (netns) => rssMiB(await pidsIn(netns, 'keepalived')),
     },
-    async (netns) => rssMiB(await pidsIn(netns, 'keepalived')),
   );
   got.inCluster.seed = { ...seed, vrrpRssMiB: seed.extraRssMiB ?? 0 };
   const meta = JSON.parse((await must(['cat', join(inputs, 'scale', 'meta.json')])).trim()) as ScaleInputs['meta'];
-  got.inCluster.scale = await inClusterAgent(
-    'scale',
-    join(inputs, 'scale', 'a', 'lvsnode.json'),
-    async (netns) => ((await serviceWeights(netns, meta.lastService))?.size ?? 0) >= 10,
-  );
+  const programmed = async (netns: string) => ((await serviceWeights(netns, meta.lastService))?.size ?? 0) >= 10;
+  const lvsNode = join(inputs, 'scale', 'a', 'lvsnode.json');
+  got.inCluster.scale = await inClusterAgent('scale', lvsNode, programmed);
+  // the same without the chart's NODE_OPTIONS: what V8's default young generation costs
+  got.inCluster.scaleDefaultHeap = await inClusterAgent('scale', lvsNode, programmed, { nodeOptions: '' });
 }
 
 async function main(): Promise<void> {

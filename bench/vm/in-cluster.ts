@@ -38,7 +38,7 @@ async function serviceAccount(dir: string): Promise<{ cert: string; key: string 
   }
   mkdirSync(SERVICE_ACCOUNT, { recursive: true });
   writeFileSync(join(SERVICE_ACCOUNT, 'ca.crt'), readFileSync(cert));
-  writeFileSync(join(SERVICE_ACCOUNT, 'token'), 'bench-token\n');
+  writeFileSync(join(SERVICE_ACCOUNT, 'token'), 'bench-token');
   return { cert, key };
 }
 
@@ -60,11 +60,17 @@ export async function inClusterAgent(
   name: string,
   lvsNodeFile: string,
   programmed: (netns: string) => Promise<boolean>,
-  settleMs = 2000,
-  setup?: (netns: string) => Promise<void>,
-  extraRss?: (netns: string) => Promise<number>,
-  nodeOptions = CHART_NODE_OPTIONS,
+  options: {
+    settleMs?: number;
+    /** What the namespace needs before the agent starts (the seed's eth0). */
+    setup?: (netns: string) => Promise<void>;
+    /** Another resident set to read beside the agent's (its keepalived). */
+    extraRss?: (netns: string) => Promise<number>;
+    /** The agent's NODE_OPTIONS; the chart's by default. */
+    nodeOptions?: string;
+  } = {},
 ): Promise<InClusterRun> {
+  const { settleMs = 2000, setup, extraRss, nodeOptions = CHART_NODE_OPTIONS } = options;
   const netns = await freshNetns(name);
   await setup?.(netns);
   const dir = join(runDir, `in-cluster-${name}`);
