@@ -311,7 +311,9 @@ async function inClusterPhase(): Promise<void> {
     {
       settleMs: 3000,
       setup: async (netns) => {
-        await must(['ip', '-n', netns, 'link', 'add', 'eth0', 'type', 'dummy']);
+        // a veth pair (the VM's kernel has no dummy module): eth0 up, its peer up beside it
+        await must(['ip', '-n', netns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0-peer']);
+        await must(['ip', '-n', netns, 'link', 'set', 'eth0-peer', 'up']);
         await must(['ip', '-n', netns, 'addr', 'add', '192.0.2.2/24', 'dev', 'eth0']);
         await must(['ip', '-n', netns, 'link', 'set', 'eth0', 'up']);
       },
