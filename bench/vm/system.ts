@@ -8,6 +8,9 @@ import { nsPrefix, runDir } from '../../test/e2e/driver/env.js';
 import { log, must, run, waitFor } from '../../test/e2e/driver/exec.js';
 import { parseList } from '../../test/e2e/driver/ipvs.js';
 
+// the e2e driver's, which the pods suite's memory figure reads too
+export { rssMiB } from '../../test/e2e/driver/node-processes.js';
+
 /** keepalived daemonized in a netns with its own pid files; returns the parent's pid. */
 export async function startKeepalived(netns: string, conf: string, options: string[] = []): Promise<number> {
   const dir = join(runDir, 'keepalived', netns);
@@ -37,16 +40,6 @@ export async function startKeepalived(netns: string, conf: string, options: stri
     }
   }
   throw new Error(`keepalived in ${netns} wrote no pid file`);
-}
-
-/** Resident memory (VmRSS) of the processes, MiB. */
-export function rssMiB(pids: readonly number[]): number {
-  let kib = 0;
-  for (const pid of pids) {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    kib += Number(m?.[1] ?? 0);
-  }
-  return kib / 1024;
 }
 
 /** A fresh, empty network namespace (its own IPVS table); deleted first if it exists. */

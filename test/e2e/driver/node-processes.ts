@@ -36,3 +36,12 @@ export function lvsOperatorPids(host: string, command: string): number[] {
     .filter((p) => p.argv.some((a) => a.endsWith('lvs-operator.mjs')) && p.argv.includes(command))
     .map((p) => p.pid);
 }
+
+/** Resident memory (VmRSS) of the processes, MiB (the benchmarks' and the pods suite's figure). */
+export function rssMiB(pids: readonly number[]): number {
+  let kib = 0;
+  // a process gone meanwhile throws: a figure of 0 would hide it
+  for (const pid of pids)
+    kib += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return kib / 1024;
+}

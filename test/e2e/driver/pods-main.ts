@@ -5,12 +5,12 @@
 // installed with default values but the image, and the seed's objects are applied. Then the seed's
 // checks run through the pods, and the operations a cluster sees. Writes OUT/results.json with the
 // checks of pods-names.ts. Run by test/e2e/e2e.sh with LVS_E2E_KUBELETS.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentHosts, directors, manifestsRoot, ns, outDir, realServers, runDir } from './env.js';
 import { inNs, log, run, waitFor } from './exec.js';
 import { saveLogs } from './cluster.js';
-import { lvsOperatorPids } from './node-processes.js';
+import { lvsOperatorPids, rssMiB } from './node-processes.js';
 import { waitConverged } from './converge.js';
 import { masterAndBackupTables, realServersCheck, removePersistenceChecks } from './checks/dr.js';
 import { statusCheck } from './checks/status.js';
@@ -206,11 +206,8 @@ async function main(): Promise<void> {
 function agentMemory(c: Check): void {
   for (const h of agentHosts) {
     const pids = lvsOperatorPids(h, 'agent');
-    const kib = pids.map((pid) =>
-      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0),
-    );
-    if (kib.length === 1) c.figure(`agent VmRSS ${h} MiB`, kib[0]! / 1024);
-    else c.note(`agent VmRSS ${h}: ${kib.length} agent processes found`);
+    if (pids.length === 1) c.figure(`agent VmRSS ${h} MiB`, rssMiB(pids));
+    else c.note(`agent VmRSS ${h}: ${pids.length} agent processes found`);
   }
 }
 
